@@ -1,0 +1,114 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "cloudwatch-tag-exporter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "cloudwatch-tag-exporter", targets: ["cloudwatch-tag-exporter"]),
+        .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
+        .library(name: "AWSClient", targets: ["AWSClient"]),
+        .library(name: "Exposition", targets: ["Exposition"]),
+        .library(name: "ExporterConfig", targets: ["ExporterConfig"]),
+        .library(name: "CloudWatchCollector", targets: ["CloudWatchCollector"]),
+        .library(name: "ExporterServer", targets: ["ExporterServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.70.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.23.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", "5.0.0"..<"7.0.0"),
+    ],
+    targets: [
+        // AWS request signing: pure value types over swift-crypto.
+        .target(
+            name: "AWSSigV4",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Transport, wire protocols, errors, retries, endpoints: what every AWS call stands on.
+        .target(
+            name: "AWSCore",
+            dependencies: [
+                "AWSSigV4",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The credential chain and region resolution (env, web identity, profiles, containers, IMDSv2, STS).
+        .target(
+            name: "AWSCredentials",
+            dependencies: ["AWSCore", "AWSSigV4", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The service operations the exporter uses: CloudWatch, ELB, ELBv2, Tagging, plus the client facade.
+        .target(
+            name: "AWSClient",
+            dependencies: ["AWSCore", "AWSCredentials", "AWSSigV4", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Prometheus text 0.0.4 and OpenMetrics 1.0 rendering; no dependencies.
+        .target(name: "Exposition", swiftSettings: swiftSettings),
+        // cloudwatch_exporter's YAML config, parsed and validated with positions.
+        .target(
+            name: "ExporterConfig",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // The scrape: dimensions, GetMetricStatistics/GetMetricData, load balancer tags, self metrics.
+        .target(
+            name: "CloudWatchCollector",
+            dependencies: [
+                "AWSClient", "AWSCore", "ExporterConfig", "Exposition",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP endpoints, reload, lifecycle.
+        .target(
+            name: "ExporterServer",
+            dependencies: [
+                "CloudWatchCollector", "ExporterConfig", "Exposition", "AWSClient", "AWSCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "cloudwatch-tag-exporter",
+            dependencies: [
+                "ExporterServer", "ExporterConfig", "CloudWatchCollector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "AWSCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "AWSCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
+        .testTarget(name: "ExporterConfigTests", dependencies: ["ExporterConfig"]),
+        .testTarget(
+            name: "CloudWatchCollectorTests",
+            dependencies: ["CloudWatchCollector", "AWSClient", "AWSCore", "ExporterConfig", "Exposition"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig"]
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+// AWSClient: see docs/architecture.md for this target's contract.
+enum AWSClientModule {}

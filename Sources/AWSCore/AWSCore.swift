@@ -1,0 +1,2 @@
+// AWSCore: see docs/architecture.md for this target's contract.
+enum AWSCoreModule {}

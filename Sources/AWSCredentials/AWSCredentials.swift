@@ -1,0 +1,2 @@
+// AWSCredentials: see docs/architecture.md for this target's contract.
+enum AWSCredentialsModule {}

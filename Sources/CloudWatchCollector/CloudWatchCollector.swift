@@ -1,0 +1,2 @@
+// CloudWatchCollector: see docs/architecture.md for this target's contract.
+enum CloudWatchCollectorModule {}

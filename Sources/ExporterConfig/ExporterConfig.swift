@@ -1,0 +1,2 @@
+// ExporterConfig: see docs/architecture.md for this target's contract.
+enum ExporterConfigModule {}

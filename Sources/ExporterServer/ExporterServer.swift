@@ -1,0 +1,2 @@
+// ExporterServer: see docs/architecture.md for this target's contract.
+enum ExporterServerModule {}

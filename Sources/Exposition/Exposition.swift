@@ -1,0 +1,2 @@
+// Exposition: see docs/architecture.md for this target's contract.
+enum ExpositionModule {}
