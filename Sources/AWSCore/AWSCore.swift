@@ -1,2 +1,0 @@
-// AWSCore: see docs/architecture.md for this target's contract.
-enum AWSCoreModule {}
