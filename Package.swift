@@ -83,6 +83,8 @@ let package = Package(
                 "CloudWatchCollector", "ExporterConfig", "Exposition", "AWSClient", "AWSCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -90,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "cloudwatch-tag-exporter",
             dependencies: [
-                "ExporterServer", "ExporterConfig", "CloudWatchCollector",
+                "ExporterServer", "ExporterConfig", "CloudWatchCollector", "Exposition", "AWSClient", "AWSCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

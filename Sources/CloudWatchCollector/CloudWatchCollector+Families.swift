@@ -1,0 +1,158 @@
+import AWSClient
+import ExporterConfig
+import Exposition
+import Foundation
+
+extension CloudWatchCollector {
+    /// A rule's families: `_sum`, `_sample_count`, `_minimum`, `_maximum`, `_average`, then extended statistics in
+    /// config order; a family only when it has samples.
+    func ruleFamilies(
+        _ rule: MetricRule,
+        state: ScrapeAccumulator.RuleState,
+        tagSnapshot: LoadBalancerTagSnapshot
+    ) -> [MetricFamily] {
+        let data = state.sets.sorted { $0.key < $1.key }.map(\.value)
+        guard !data.isEmpty else { return [] }
+        let baseName = MetricNaming.baseName(for: rule)
+        let job = MetricNaming.jobLabel(namespace: rule.awsNamespace)
+        // Upstream's HELP carries the unit of the last dimension set that returned data.
+        let unit = data.last?.unit ?? "None"
+        var statistics = MetricNaming.standardStatistics + (rule.extendedStatistics ?? [])
+        let returned = Set(data.flatMap(\.values.keys))
+        statistics += returned.subtracting(statistics).sorted()
+        let resourceTags = resourceTagsById(state)
+        let labelsBySet = data.map { set in
+            sampleLabels(rule, set.dimensions, job: job, tagSnapshot: tagSnapshot, resourceTags: resourceTags)
+        }
+        var families: [MetricFamily] = []
+        for statistic in statistics {
+            let name = baseName + MetricNaming.statisticSuffix(statistic)
+            var samples: [Sample] = []
+            for (set, labels) in zip(data, labelsBySet) {
+                guard let value = set.values[statistic] else { continue }
+                let timestamp = rule.setTimestamp ? set.timestamp.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } : nil
+                samples.append(Sample(name: name, labels: labels, value: value, timestampMilliseconds: timestamp))
+            }
+            if !samples.isEmpty {
+                let help = MetricNaming.help(for: rule, statistic: statistic, unit: unit)
+                families.append(MetricFamily(name: name, help: help, type: .gauge, samples: samples))
+            }
+        }
+        return families
+    }
+
+    /// `job`, `instance=""`, the dimension labels in dimension order, then the tag labels that do not clash.
+    private func sampleLabels(
+        _ rule: MetricRule,
+        _ dimensions: [MetricDimension],
+        job: String,
+        tagSnapshot: LoadBalancerTagSnapshot,
+        resourceTags: [String: [AWSTag]]
+    ) -> [(name: String, value: String)] {
+        var labels: [(name: String, value: String)] = [("job", job), ("instance", "")]
+        for dimension in dimensions {
+            labels.append((MetricNaming.dimensionLabel(dimension.name), dimension.value))
+        }
+        for tagLabel in tagLabels(rule, dimensions, tagSnapshot: tagSnapshot, resourceTags: resourceTags) {
+            if labels.contains(where: { $0.name == tagLabel.name }) {
+                warnClash(tagLabel.name, rule: rule)
+            } else {
+                labels.append(tagLabel)
+            }
+        }
+        return labels
+    }
+
+    /// Tag labels from the load balancer tag cache (ELB namespaces), or for `aws_tag_select` rules from the
+    /// GetResources tags when the rule asks for explicit `tags` or `all_tags`.
+    private func tagLabels(
+        _ rule: MetricRule,
+        _ dimensions: [MetricDimension],
+        tagSnapshot: LoadBalancerTagSnapshot,
+        resourceTags: [String: [AWSTag]]
+    ) -> [(name: String, value: String)] {
+        let settings = rule.tagLabels
+        guard settings.enabled else { return [] }
+        if let record = tagSnapshot.record(namespace: rule.awsNamespace, dimensions: dimensions) {
+            return TagLabelDeriver(settings: settings).labels(for: record.tags)
+        }
+        guard let idDimension = rule.tagSelect?.resourceIdDimension, !settings.tags.isEmpty || settings.allTags,
+            let id = dimensions.first(where: { $0.name == idDimension })?.value, let tags = resourceTags[id]
+        else { return [] }
+        var explicitOnly = settings
+        explicitOnly.kubernetes = false
+        return TagLabelDeriver(settings: explicitOnly).labels(for: tags)
+    }
+
+    private func resourceTagsById(_ state: ScrapeAccumulator.RuleState) -> [String: [AWSTag]] {
+        var tags: [String: [AWSTag]] = [:]
+        for (mapping, id) in zip(state.mappings, state.resourceIds) where tags[id] == nil {
+            tags[id] = mapping.tags
+        }
+        return tags
+    }
+
+    /// `aws_resource_info`: one sample per ARN across all rules (the first rule in config order names its `job` and
+    /// id label), always present even when empty.
+    func resourceInfoFamily(_ rules: [ScrapeAccumulator.RuleState]) -> MetricFamily {
+        var seen: Set<String> = []
+        var samples: [Sample] = []
+        for (index, state) in rules.enumerated() {
+            let rule = matchers[index].rule
+            guard let tagSelect = rule.tagSelect else { continue }
+            let job = MetricNaming.jobLabel(namespace: rule.awsNamespace)
+            for (mapping, id) in zip(state.mappings, state.resourceIds) where seen.insert(mapping.resourceARN).inserted {
+                var labels: [(name: String, value: String)] = [
+                    ("job", job), ("instance", ""), ("arn", mapping.resourceARN),
+                    (MetricNaming.dimensionLabel(tagSelect.resourceIdDimension), id),
+                ]
+                for tag in mapping.tags {
+                    let name = "tag_" + MetricNaming.safeLabelName(tag.key)
+                    if !labels.contains(where: { $0.name == name }) { labels.append((name, tag.value)) }
+                }
+                samples.append(Sample(name: "aws_resource_info", labels: labels, value: 1))
+            }
+        }
+        return MetricFamily(
+            name: "aws_resource_info",
+            help: "AWS information available for resource",
+            type: .gauge,
+            samples: samples
+        )
+    }
+
+    /// The tag cache's age and size.
+    func tagCacheFamilies(
+        _ snapshot: LoadBalancerTagSnapshot,
+        kinds: Set<LoadBalancerAPIKind>,
+        now: Date
+    ) -> [MetricFamily] {
+        guard !kinds.isEmpty else { return [] }
+        var refreshTimes: [Date?] = []
+        if kinds.contains(.classic) { refreshTimes.append(snapshot.classicRefreshedAt) }
+        if kinds.contains(.v2) { refreshTimes.append(snapshot.v2RefreshedAt) }
+        let oldest = refreshTimes.contains(where: { $0 == nil }) ? nil : refreshTimes.compactMap { $0 }.min()
+        let ageName = "cloudwatch_exporter_load_balancer_tags_cache_age_seconds"
+        let age = MetricFamily(
+            name: ageName,
+            help: "Seconds since the oldest part of the load balancer tag cache was refreshed (absent until the first refresh).",
+            type: .gauge,
+            samples: oldest.map { [Sample(name: ageName, value: max(0, now.timeIntervalSince($0)))] } ?? []
+        )
+        let entriesName = "cloudwatch_exporter_load_balancer_tags_cache_entries"
+        let records = snapshot.allRecords
+        let entries = MetricFamily(
+            name: entriesName,
+            help: "Load balancers in the tag cache, by type.",
+            type: .gauge,
+            samples: LoadBalancerKind.allCases.map { kind in
+                Sample(
+                    name: entriesName,
+                    labels: [("type", kind.rawValue)],
+                    value: Double(records.filter { $0.kind == kind }.count)
+                )
+            }
+        )
+        return [age, entries]
+    }
+}

@@ -1,0 +1,29 @@
+import AWSClient
+import Exposition
+
+/// `aws_elb_tags`: the tag pusher's series, one per load balancer with every tag as a label, so joins written for
+/// the Pushgateway setup keep working during a migration.
+enum ElbTagsFamily {
+    static let name = "aws_elb_tags"
+
+    static func make(_ snapshot: LoadBalancerTagSnapshot) -> MetricFamily {
+        let samples = snapshot.allRecords.map { record in
+            let identity = record.kind == .classic ? "load_balancer_name" : "load_balancer"
+            var labels: [(name: String, value: String)] = [(identity, record.dimensionValue)]
+            for tag in record.tags {
+                let name = labelName(forTagKey: tag.key)
+                if !name.isEmpty, !labels.contains(where: { $0.name == name }) { labels.append((name, tag.value)) }
+            }
+            return Sample(name: name, labels: labels, value: 1)
+        }
+        return MetricFamily(name: name, help: "tag key and value on aws elastic load balancer.", type: .gauge, samples: samples)
+    }
+
+    /// The tag key sanitised as cloudwatch_exporter sanitises label names, made valid when it starts with a digit.
+    static func labelName(forTagKey key: String) -> String {
+        let name = MetricNaming.safeLabelName(key)
+        guard let first = name.unicodeScalars.first else { return "" }
+        if ("0"..."9").contains(first) { return "_" + name }
+        return name
+    }
+}

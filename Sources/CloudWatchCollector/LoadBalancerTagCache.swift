@@ -1,0 +1,133 @@
+public import AWSClient
+public import Foundation
+public import Logging
+import Synchronization
+
+/// Load balancers and their tags, refreshed off the scrape path every `tag_labels.cache_ttl_seconds`.
+///
+/// A scrape only reads the snapshot, so a steady-state scrape makes no tag calls. Each API part is replaced only
+/// by a complete successful refresh: a failed refresh keeps the last known tags (and is counted and logged), a
+/// deleted load balancer disappears at the next successful refresh.
+public final class LoadBalancerTagCache: Sendable {
+    private let state: Mutex<LoadBalancerTagSnapshot>
+
+    /// Creates a cache, optionally seeded with an earlier snapshot (a reload keeps the tags it already knows).
+    public init(initial: LoadBalancerTagSnapshot = LoadBalancerTagSnapshot()) {
+        state = Mutex(initial)
+    }
+
+    /// The current snapshot.
+    public var snapshot: LoadBalancerTagSnapshot { state.withLock { $0 } }
+
+    /// Refreshes the parts in `kinds`, each independently.
+    public func refresh(
+        _ kinds: Set<LoadBalancerAPIKind>,
+        apis: AWSAPIs,
+        metrics: SelfMetrics,
+        now: @Sendable () -> Date,
+        deadline: ContinuousClock.Instant?,
+        logger: Logger
+    ) async {
+        if kinds.contains(.classic) {
+            do {
+                let records = try await Self.fetchClassic(apis.elb, deadline: deadline)
+                let refreshedAt = now()
+                state.withLock {
+                    $0.classic = records
+                    $0.classicRefreshedAt = refreshedAt
+                }
+                logger.debug("Refreshed classic load balancer tags", metadata: ["tags.load_balancers": "\(records.count)"])
+            } catch {
+                report(error, service: "elb", metrics: metrics, logger: logger)
+            }
+        }
+        if kinds.contains(.v2) {
+            do {
+                let records = try await Self.fetchV2(apis.elbv2, deadline: deadline)
+                let refreshedAt = now()
+                state.withLock {
+                    $0.v2 = records
+                    $0.v2RefreshedAt = refreshedAt
+                }
+                logger.debug("Refreshed ELBv2 load balancer tags", metadata: ["tags.load_balancers": "\(records.count)"])
+            } catch {
+                report(error, service: "elbv2", metrics: metrics, logger: logger)
+            }
+        }
+    }
+
+    /// Waits, at most until `deadline`, for the first refresh of each part in `kinds` (only right after start-up
+    /// does this wait).
+    public func waitForFirstRefresh(_ kinds: Set<LoadBalancerAPIKind>, until deadline: ContinuousClock.Instant) async {
+        while ContinuousClock.now < deadline {
+            let done = state.withLock { snapshot in
+                (!kinds.contains(.classic) || snapshot.classicRefreshedAt != nil)
+                    && (!kinds.contains(.v2) || snapshot.v2RefreshedAt != nil)
+            }
+            if done { return }
+            do { try await Task.sleep(for: .milliseconds(25)) } catch { return }
+        }
+    }
+
+    private func report(_ error: any Error, service: String, metrics: SelfMetrics, logger: Logger) {
+        metrics.increment(.tagRefreshErrors, [service])
+        logger.warning(
+            "Load balancer tag refresh failed; keeping the last known tags",
+            metadata: ["aws.service": "\(service)", "error": "\(error)"]
+        )
+    }
+
+    private static func fetchClassic(
+        _ api: any ClassicLoadBalancerAPI,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> [String: LoadBalancerRecord] {
+        var names: [String] = []
+        var marker: String?
+        repeat {
+            let page = try await api.describeLoadBalancers(marker: marker, pageSize: 400, deadline: deadline)
+            names += page.loadBalancers.map(\.name)
+            marker = page.nextMarker
+        } while marker != nil
+        let tags = names.isEmpty ? [:] : try await api.describeTags(loadBalancerNames: names, deadline: deadline)
+        var records: [String: LoadBalancerRecord] = [:]
+        for name in names {
+            records[name] = LoadBalancerRecord(
+                kind: .classic,
+                name: name,
+                dimensionValue: name,
+                arn: nil,
+                tags: tags[name] ?? []
+            )
+        }
+        return records
+    }
+
+    private static func fetchV2(
+        _ api: any LoadBalancerV2API,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> [String: LoadBalancerRecord] {
+        var loadBalancers: [LoadBalancerV2] = []
+        var marker: String?
+        repeat {
+            let page = try await api.describeLoadBalancers(marker: marker, pageSize: 400, deadline: deadline)
+            loadBalancers += page.loadBalancers
+            marker = page.nextMarker
+        } while marker != nil
+        let arns = loadBalancers.map(\.arn)
+        let tags = arns.isEmpty ? [:] : try await api.describeTags(resourceARNs: arns, deadline: deadline)
+        var records: [String: LoadBalancerRecord] = [:]
+        for loadBalancer in loadBalancers {
+            guard let kind = LoadBalancerKind(v2Type: loadBalancer.type),
+                let dimensionValue = LoadBalancerRecord.v2DimensionValue(arn: loadBalancer.arn, kind: kind)
+            else { continue }
+            records[dimensionValue] = LoadBalancerRecord(
+                kind: kind,
+                name: loadBalancer.name,
+                dimensionValue: dimensionValue,
+                arn: loadBalancer.arn,
+                tags: tags[loadBalancer.arn] ?? []
+            )
+        }
+        return records
+    }
+}

@@ -1,0 +1,65 @@
+import AWSClient
+import Foundation
+import Synchronization
+
+/// Collects results as they arrive during one scrape, so a scrape cut short by its deadline still returns
+/// everything that completed.
+final class ScrapeAccumulator: Sendable {
+    struct RuleState {
+        var sets: [Int: DimensionSetData] = [:]
+        /// For GetMetricData: the query index that set each dimension set's timestamp (the first one wins).
+        var timestampQuery: [Int: Int] = [:]
+        var mappings: [ResourceTagMapping] = []
+        var resourceIds: [String] = []
+    }
+
+    private struct State {
+        var rules: [RuleState]
+        var failed = false
+        var missedRequests = 0
+    }
+
+    private let state: Mutex<State>
+
+    init(ruleCount: Int) {
+        state = Mutex(State(rules: Array(repeating: RuleState(), count: ruleCount)))
+    }
+
+    func store(rule: Int, set: Int, data: DimensionSetData) {
+        state.withLock { $0.rules[rule].sets[set] = data }
+    }
+
+    /// Adds one GetMetricData value to a dimension set.
+    func merge(rule: Int, set: Int, dimensions: [MetricDimension], statistic: String, value: Double, timestamp: Date, query: Int) {
+        state.withLock { state in
+            var data = state.rules[rule].sets[set]
+                ?? DimensionSetData(dimensions: dimensions, timestamp: nil, values: [:], unit: "N/A")
+            data.values[statistic] = value
+            if let earlier = state.rules[rule].timestampQuery[set], earlier < query {
+                // keep the timestamp of the earlier query
+            } else {
+                data.timestamp = timestamp
+                state.rules[rule].timestampQuery[set] = query
+            }
+            state.rules[rule].sets[set] = data
+        }
+    }
+
+    func storeTaggedResources(rule: Int, mappings: [ResourceTagMapping], resourceIds: [String]) {
+        state.withLock {
+            $0.rules[rule].mappings = mappings
+            $0.rules[rule].resourceIds = resourceIds
+        }
+    }
+
+    func markFailed(missedRequest: Bool) {
+        state.withLock {
+            $0.failed = true
+            if missedRequest { $0.missedRequests += 1 }
+        }
+    }
+
+    var snapshot: (rules: [RuleState], failed: Bool, missedRequests: Int) {
+        state.withLock { ($0.rules, $0.failed, $0.missedRequests) }
+    }
+}

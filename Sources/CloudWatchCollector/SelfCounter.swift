@@ -1,0 +1,53 @@
+/// The counters the exporter keeps about itself. They live for the whole process and survive reloads.
+public enum SelfCounter: String, CaseIterable, Sendable {
+    case cloudWatchRequests
+    case metricsRequested
+    case taggingRequests
+    case awsAPIRequests
+    case awsAPIErrors
+    case awsAPIRetries
+    case ruleErrors
+    case tagRefreshErrors
+
+    /// The family name, without `_total`.
+    public var familyName: String {
+        switch self {
+        case .cloudWatchRequests: "cloudwatch_requests"
+        case .metricsRequested: "cloudwatch_metrics_requested"
+        case .taggingRequests: "tagging_api_requests"
+        case .awsAPIRequests: "cloudwatch_exporter_aws_api_requests"
+        case .awsAPIErrors: "cloudwatch_exporter_aws_api_errors"
+        case .awsAPIRetries: "cloudwatch_exporter_aws_api_retries"
+        case .ruleErrors: "cloudwatch_exporter_rule_errors"
+        case .tagRefreshErrors: "cloudwatch_exporter_load_balancer_tags_refresh_errors"
+        }
+    }
+
+    /// The HELP text; the first three are cloudwatch_exporter's, verbatim.
+    public var help: String {
+        switch self {
+        case .cloudWatchRequests: "API requests made to CloudWatch"
+        case .metricsRequested: "Metrics requested by either GetMetricStatistics or GetMetricData"
+        case .taggingRequests: "API requests made to the Resource Groups Tagging API"
+        case .awsAPIRequests: "HTTP attempts sent to AWS APIs, by service and action."
+        case .awsAPIErrors: "AWS API calls that failed after retries, by service, action and error code."
+        case .awsAPIRetries: "AWS API attempts that were retried, by reason (throttling, server_error, connection, timeout)."
+        case .ruleErrors: "Config rules that failed, wholly or partly, in a scrape, by error code."
+        case .tagRefreshErrors: "Failed refreshes of the load balancer tag cache, by service."
+        }
+    }
+
+    /// The label names, in output order.
+    public var labelNames: [String] {
+        switch self {
+        case .cloudWatchRequests: ["action", "namespace"]
+        case .metricsRequested: ["metric_name", "namespace"]
+        case .taggingRequests: ["action", "resource_type"]
+        case .awsAPIRequests: ["service", "action"]
+        case .awsAPIErrors: ["service", "action", "code"]
+        case .awsAPIRetries: ["service", "action", "reason"]
+        case .ruleErrors: ["namespace", "metric_name", "code"]
+        case .tagRefreshErrors: ["service"]
+        }
+    }
+}

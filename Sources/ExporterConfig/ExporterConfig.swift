@@ -1,2 +1,0 @@
-// ExporterConfig: see docs/architecture.md for this target's contract.
-enum ExporterConfigModule {}

@@ -1,0 +1,98 @@
+import CloudWatchCollector
+import ExporterConfig
+import Exposition
+public import Hummingbird
+import Logging
+import NIOCore
+
+/// Builds the HTTP application: `/metrics`, `/-/healthy`, `/-/ready`, `/-/reload`, `/`, and TRACE refused.
+public enum ExporterApplication {
+    /// Builds the router's responder, wrapped so TRACE gets 405 on every path.
+    public static func responder(state: ExporterState) -> some HTTPResponder<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        let metrics: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            await metricsResponse(request, state: state)
+        }
+        router.get("/metrics", use: metrics)
+        router.post("/metrics", use: metrics)
+        router.head("/metrics") { request, _ in
+            // HEAD answers the headers without a scrape: a scrape costs AWS calls, and HEAD has no body to fill.
+            let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
+            return Response(status: .ok, headers: [.contentType: format.contentType])
+        }
+        for path in ["/-/healthy", "/-/ready"] {
+            router.get(RouterPath(path)) { _, _ in text(.ok, "ok") }
+            router.head(RouterPath(path)) { _, _ in text(.ok, "") }
+        }
+        router.post("/-/reload") { _, _ in
+            do {
+                try await state.reload()
+                return text(.ok, "OK")
+            } catch {
+                return text(.internalServerError, "Reloading config failed:\n\(error)\n")
+            }
+        }
+        router.get("/-/reload") { _, _ in text(.methodNotAllowed, "Only POST requests allowed") }
+        router.get("/") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/html; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: LandingPage.html))
+            )
+        }
+        return TraceRefusingResponder(next: router.buildResponder())
+    }
+
+    /// Builds the application listening on `address`, with the tag refresher and the SIGHUP reloader as services.
+    public static func make(
+        state: ExporterState,
+        address: ListenAddress,
+        logger: Logger
+    ) -> some ApplicationProtocol {
+        Application(
+            responder: responder(state: state),
+            configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
+            services: [TagRefreshService(state: state), ReloadSignalService(state: state)],
+            logger: logger
+        )
+    }
+
+    /// Builds the application and serves until SIGTERM or SIGINT, then shuts down gracefully.
+    public static func run(state: ExporterState, address: ListenAddress, logger: Logger) async throws {
+        try await make(state: state, address: address, logger: logger).runService()
+    }
+
+    static func metricsResponse(_ request: Request, state: ExporterState) async -> Response {
+        let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
+        let timeoutHeader = request.headers.first {
+            $0.name.canonicalName == "x-prometheus-scrape-timeout-seconds"
+        }?.value
+        let parameters = MetricsRequest(query: request.uri.query, scrapeTimeoutHeader: timeoutHeader)
+        let margin = state.current.config.scrapeTimeoutMarginSeconds
+        let families = await state.scrape(deadline: parameters.deadline(now: ContinuousClock.now, marginSeconds: margin))
+        let body = ExpositionRenderer.render(families, format: format, nameFilter: parameters.nameFilter)
+        return Response(
+            status: .ok,
+            headers: [.contentType: format.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+}
+
+/// Answers TRACE with 405 on every path (cloudwatch_exporter does since v0.15.0) and passes the rest on.
+struct TraceRefusingResponder<Next: HTTPResponder<BasicRequestContext>>: HTTPResponder {
+    let next: Next
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        if request.method == .trace { return Response(status: .methodNotAllowed) }
+        return try await next.respond(to: request, context: context)
+    }
+}

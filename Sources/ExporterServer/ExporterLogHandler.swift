@@ -1,0 +1,92 @@
+public import Foundation
+public import Logging
+import Synchronization
+
+/// Writes log lines to stderr as logfmt (`time=… level=info msg="…" key=value`) or JSON, like Prometheus'
+/// own exporters (`--log.format`).
+public struct ExporterLogHandler: LogHandler {
+    /// The output format.
+    public enum Format: String, Sendable, CaseIterable {
+        case logfmt, json
+    }
+
+    public var logLevel: Logger.Level
+    public var metadata: Logger.Metadata = [:]
+    private let format: Format
+    private let write: @Sendable (String) -> Void
+
+    /// Creates a handler.
+    /// - Parameters:
+    ///   - format: logfmt or JSON.
+    ///   - level: The lowest level written.
+    ///   - write: Where lines go (stderr by default; tests capture them).
+    public init(format: Format, level: Logger.Level, write: @escaping @Sendable (String) -> Void = Self.standardError) {
+        self.format = format
+        self.logLevel = level
+        self.write = write
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var fields: [(String, String)] = [
+            ("time", Self.timestamp(Date())), ("level", Self.levelName(event.level)), ("msg", "\(event.message)"),
+        ]
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) { fields.append((key, "\(value)")) }
+        write(format == .json ? Self.json(fields) : Self.logfmt(fields))
+    }
+
+    /// Writes a line to stderr.
+    public static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    static func levelName(_ level: Logger.Level) -> String {
+        switch level {
+        case .trace, .debug: "debug"
+        case .info, .notice: "info"
+        case .warning: "warn"
+        case .error, .critical: "error"
+        }
+    }
+
+    static func logfmt(_ fields: [(String, String)]) -> String {
+        fields.map { key, value in
+            let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
+            guard needsQuotes else { return "\(key)=\(value)" }
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+            return "\(key)=\"\(escaped)\""
+        }.joined(separator: " ")
+    }
+
+    static func json(_ fields: [(String, String)]) -> String {
+        let members = fields.map { key, value in "\(jsonString(key)):\(jsonString(value))" }
+        return "{" + members.joined(separator: ",") + "}"
+    }
+
+    private static func jsonString(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case let control where control.value < 0x20: result += String(format: "\\u%04x", control.value)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon))
+            + "Z"
+    }
+}

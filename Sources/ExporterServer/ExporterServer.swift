@@ -1,2 +1,0 @@
-// ExporterServer: see docs/architecture.md for this target's contract.
-enum ExporterServerModule {}

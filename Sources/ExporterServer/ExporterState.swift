@@ -1,0 +1,82 @@
+public import CloudWatchCollector
+public import ExporterConfig
+import Exposition
+public import Foundation
+public import Logging
+import Synchronization
+
+/// The live state of the server: the current runtime, reloads (serialised), and single-flight scrapes.
+public final class ExporterState: Sendable {
+    private let runtime: Mutex<ExporterRuntime>
+    private let reloadLock = AsyncLimiter(limit: 1)
+    private let scrapes = ScrapeCoordinator()
+    /// Where the config is re-read from on reload.
+    public let configPath: String
+    /// Builds runtimes.
+    public let factory: RuntimeFactory
+    private let processMetrics = ProcessMetrics()
+
+    /// Creates the state around the first runtime.
+    public init(initial: ExporterRuntime, configPath: String, factory: RuntimeFactory) {
+        self.runtime = Mutex(initial)
+        self.configPath = configPath
+        self.factory = factory
+    }
+
+    /// The runtime in force.
+    public var current: ExporterRuntime { runtime.withLock { $0 } }
+
+    /// Re-reads the config file; on success swaps in a new runtime, on failure keeps the old one and throws.
+    /// - Returns: The warnings of the new config.
+    @discardableResult
+    public func reload() async throws -> [ConfigDiagnostic] {
+        try await reloadLock.withSlot {
+            factory.logger.info("Reloading configuration", metadata: ["config.file": "\(configPath)"])
+            do {
+                let loaded = try ConfigLoader.load(path: configPath)
+                for warning in loaded.warnings {
+                    factory.logger.warning("Config warning", metadata: ["diagnostic": "\(warning)"])
+                }
+                let next = try await factory.make(config: loaded.config, previous: current)
+                runtime.withLock { $0 = next }
+                factory.logger.info("Configuration reloaded", metadata: ["config.rules": "\(loaded.config.rules.count)"])
+                return loaded.warnings
+            } catch {
+                factory.logger.warning(
+                    "Configuration reload failed; the previous configuration stays in force",
+                    metadata: ["error": "\(error)"]
+                )
+                throw error
+            }
+        }
+    }
+
+    /// Scrapes (sharing an in-flight scrape of the same runtime) and returns every family of the response:
+    /// CloudWatch, build info, counters and process metrics.
+    public func scrape(deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
+        let runtime = current
+        var families = await scrapes.scrape(runtime, deadline: deadline)
+        families.append(BuildInfo.family)
+        families += factory.metrics.families()
+        families += processMetrics.families()
+        return families
+    }
+}
+
+/// Lets concurrent `/metrics` requests share one in-flight collection, so an HA pair of Prometheus servers (or a
+/// retrying client) does not multiply AWS calls.
+private actor ScrapeCoordinator {
+    private var inFlight: (collector: ObjectIdentifier, task: Task<[MetricFamily], Never>)?
+
+    func scrape(_ runtime: ExporterRuntime, deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
+        let id = ObjectIdentifier(runtime.collector)
+        if let inFlight, inFlight.collector == id { return await inFlight.task.value }
+        let collector = runtime.collector
+        // Stored and awaited by every request that joins it; it ends with the collection.
+        let task = Task { await collector.collect(deadline: deadline) }
+        inFlight = (id, task)
+        let families = await task.value
+        if inFlight?.task == task { inFlight = nil }
+        return families
+    }
+}

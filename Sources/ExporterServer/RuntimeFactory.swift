@@ -1,0 +1,70 @@
+public import AWSClient
+import AWSCore
+public import CloudWatchCollector
+public import ExporterConfig
+public import Foundation
+public import Logging
+
+/// Builds runtimes from configs: at start-up, on reload, and for one-off scrapes.
+public struct RuntimeFactory: Sendable {
+    /// The process environment (AWS settings, credentials).
+    public let environment: [String: String]
+    /// The one pooled HTTP transport of the process.
+    public let transport: any HTTPTransport
+    /// The process-wide self metrics.
+    public let metrics: SelfMetrics
+    /// The logger.
+    public let logger: Logger
+
+    /// Creates a factory.
+    public init(environment: [String: String], transport: any HTTPTransport, metrics: SelfMetrics, logger: Logger) {
+        self.environment = environment
+        self.transport = transport
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Builds the runtime for `config`, reusing `previous`'s AWS client and tag cache when the AWS settings did not
+    /// change (upstream ignores region and role changes until restart; we apply them).
+    public func make(config: ExporterConfig, previous: ExporterRuntime?) async throws -> ExporterRuntime {
+        let client: AWSClient
+        let tagCache: LoadBalancerTagCache
+        if let previous, previous.sharesAWSSettings(with: config) {
+            client = previous.client
+            tagCache = previous.collector.tagCache
+        } else {
+            client = try await AWSClient.make(
+                settings: Self.clientSettings(config),
+                environment: environment,
+                transport: transport,
+                observer: metrics,
+                logger: logger
+            )
+            tagCache = LoadBalancerTagCache()
+        }
+        let apis = AWSAPIs(client: client)
+        let collector = try CloudWatchCollector(
+            config: config,
+            apis: apis,
+            tagCache: tagCache,
+            listMetricsCache: ListMetricsCache(),
+            metrics: metrics,
+            logger: logger
+        )
+        return ExporterRuntime(config: config, client: client, apis: apis, collector: collector)
+    }
+
+    /// The AWS client settings of a config.
+    static func clientSettings(_ config: ExporterConfig) -> AWSClientSettings {
+        AWSClientSettings(
+            region: config.region,
+            roleARN: config.roleARN,
+            retry: RetryPolicy(
+                maxAttempts: config.aws.maxAttempts,
+                baseDelay: .milliseconds(Int64(config.aws.retryBaseDelaySeconds * 1000)),
+                maxDelay: .milliseconds(Int64(config.aws.retryMaxDelaySeconds * 1000))
+            ),
+            requestTimeout: .milliseconds(Int64(config.aws.requestTimeoutSeconds * 1000))
+        )
+    }
+}

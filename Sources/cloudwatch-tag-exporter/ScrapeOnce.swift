@@ -1,0 +1,67 @@
+import AWSCore
+import ArgumentParser
+import CloudWatchCollector
+import ExporterConfig
+import ExporterServer
+import Exposition
+import Foundation
+import Logging
+
+/// `cloudwatch-tag-exporter scrape FILE`: one scrape printed to stdout, without a server, for debugging a config.
+struct ScrapeOnce: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scrape",
+        abstract: "Run one scrape with a config and print the exposition to stdout (no server)."
+    )
+
+    @Argument(help: "The YAML config.")
+    var file: String
+
+    @Option(help: "Output format: text (0.0.4) or openmetrics.")
+    var format: String = "text"
+
+    @Option(help: "Give up on AWS calls after this many seconds.")
+    var timeout: Double = 60
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        guard let loaded = ConfigReport.load(file) else { throw ExitCode(1) }
+        let environment = ProcessInfo.processInfo.environment
+        let transport = AsyncHTTPClientTransport(
+            connectTimeout: .milliseconds(Int64(loaded.config.aws.connectTimeoutSeconds * 1000))
+        )
+        let metrics = SelfMetrics(environment: environment)
+        let factory = RuntimeFactory(environment: environment, transport: transport, metrics: metrics, logger: logger)
+        do {
+            let runtime = try await factory.make(config: loaded.config, previous: nil)
+            let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(timeout * 1000)))
+            let kinds = runtime.collector.loadBalancerAPIKinds
+            if !kinds.isEmpty {
+                await runtime.collector.tagCache.refresh(
+                    kinds,
+                    apis: runtime.apis,
+                    metrics: metrics,
+                    now: Date.init,
+                    deadline: deadline,
+                    logger: logger
+                )
+            }
+            var families = await runtime.collector.collect(deadline: deadline)
+            families.append(BuildInfo.family)
+            families += metrics.families()
+            let output = ExpositionRenderer.render(
+                families,
+                format: format == "openmetrics" ? .openMetrics100 : .text004,
+                nameFilter: nil
+            )
+            FileHandle.standardOutput.write(Data(output))
+        } catch {
+            logger.error("Scrape failed", metadata: ["error": "\(error)"])
+            try? await transport.shutdown()
+            throw ExitCode(1)
+        }
+        try? await transport.shutdown()
+    }
+}

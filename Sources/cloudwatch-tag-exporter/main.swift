@@ -1,2 +1,0 @@
-// Placeholder entry point; replaced by the ArgumentParser command.
-print("cloudwatch-tag-exporter")
