@@ -1,0 +1,79 @@
+import AWSClient
+import CloudWatchCollector
+import ExporterConfig
+import Exposition
+import Foundation
+import Logging
+
+/// Builds a collector from YAML against a ``FakeAWS``, with a fixed clock, and reads its output.
+struct CollectorHarness {
+    static let now = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01T00:00:00Z
+
+    let aws: FakeAWS
+    let collector: CloudWatchCollector
+    let metrics: SelfMetrics
+
+    init(_ yaml: String, aws: FakeAWS = FakeAWS(), tagCache: LoadBalancerTagCache = LoadBalancerTagCache()) throws {
+        let loaded = try ConfigLoader.parse(yaml: yaml, file: "test.yml")
+        self.aws = aws
+        self.metrics = SelfMetrics()
+        self.collector = try CloudWatchCollector(
+            config: loaded.config,
+            apis: aws.apis,
+            tagCache: tagCache,
+            metrics: metrics,
+            now: { CollectorHarness.now },
+            logger: Logger(label: "test")
+        )
+    }
+
+    func refreshTags() async {
+        await collector.tagCache.refresh(
+            collector.loadBalancerAPIKinds,
+            apis: aws.apis,
+            metrics: metrics,
+            now: { CollectorHarness.now },
+            deadline: nil,
+            logger: Logger(label: "test")
+        )
+    }
+
+    func scrape(deadline: ContinuousClock.Instant? = nil) async -> Scrape {
+        Scrape(families: await collector.collect(deadline: deadline))
+    }
+}
+
+/// One scrape's families, with look-ups by sample name and labels (exact label set, like upstream's
+/// `getSampleValue`).
+struct Scrape {
+    let families: [MetricFamily]
+
+    func family(_ name: String) -> MetricFamily? { families.first { $0.name == name } }
+
+    func samples(_ name: String) -> [Sample] { families.flatMap(\.samples).filter { $0.name == name } }
+
+    func sample(_ name: String, _ labels: [String: String]) -> Sample? {
+        samples(name).first { sample in
+            sample.labels.count == labels.count && sample.labels.allSatisfy { labels[$0.name] == $0.value }
+        }
+    }
+
+    func value(_ name: String, _ labels: [String: String]) -> Double? { sample(name, labels)?.value }
+
+    var scrapeError: Double? { value("cloudwatch_exporter_scrape_error", [:]) }
+
+    func text() -> String {
+        String(decoding: ExpositionRenderer.render(families, format: .text004, nameFilter: nil), as: UTF8.self)
+    }
+}
+
+func dims(_ pairs: (String, String)...) -> [MetricDimension] {
+    pairs.map { MetricDimension(name: $0.0, value: $0.1) }
+}
+
+func metric(_ namespace: String, _ name: String, _ dimensions: [MetricDimension]) -> CloudWatchMetric {
+    CloudWatchMetric(namespace: namespace, metricName: name, dimensions: dimensions)
+}
+
+let job = "job"
+let instance = "instance"

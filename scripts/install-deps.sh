@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs, idempotently, what the demo and the tests need on a fresh Debian machine with Swift:
+# Prometheus and promtool (Debian's prometheus package), moto_server and boto3 (PyPI), pytest and yamllint.
+set -euo pipefail
+
+need_apt=()
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # The package may start a Prometheus server of its own; the demo and tests start theirs on free ports.
+  pkill -x prometheus 2>/dev/null || true
+fi
+
+python3 - <<'PY' || { echo "install-deps: pip install moto[server] boto3 pytest yamllint"; python3 -m pip install -q "moto[server]>=5.0" boto3 pytest yamllint; }
+import importlib.util, shutil, sys
+missing = [m for m in ("moto", "boto3", "flask", "flask_cors", "pytest", "yamllint") if importlib.util.find_spec(m) is None]
+sys.exit(1 if missing or not shutil.which("moto_server") else 0)
+PY
+echo "install-deps: ok (promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), moto_server $(python3 -c 'import moto; print(moto.__version__)'))"

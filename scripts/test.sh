@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README gives it and CI runs it:
+#   unit tests and AWS client integration tests against moto_server (swift test),
+#   the exporter binary as a process against moto_server (pytest),
+#   rules, dashboards and manifests (promtool, the dashboard linter, yamllint),
+#   the end-to-end stack through a real Prometheus.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh || exit 1
+
+passed=0
+failed=0
+failures=()
+step() {
+  local name=$1
+  shift
+  echo
+  echo "==> $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+step "swift build" swift build
+step "swift test" swift test --parallel --num-workers 2
+step "exporter process tests (pytest)" python3 -m pytest -q tests/integration
+step "rules, dashboards, manifests" bash scripts/check-ops.sh
+step "end-to-end through Prometheus" python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter
+
+echo
+if [ "$failed" -gt 0 ]; then
+  echo "failed steps: ${failures[*]}"
+fi
+echo "test suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,210 @@
+"""The exporter as a process against moto_server, scraped over HTTP."""
+import concurrent.futures
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import CLASSIC, EXPORTER, Seed, aws_env
+
+RULES = """
+delay_seconds: 0
+range_seconds: 600
+period_seconds: 60
+metrics:
+- aws_namespace: AWS/ELB
+  aws_metric_name: RequestCount
+  aws_dimensions: [LoadBalancerName]
+  aws_statistics: [Sum]
+- aws_namespace: AWS/ApplicationELB
+  aws_metric_name: RequestCount
+  aws_dimensions: [LoadBalancer]
+  aws_statistics: [Sum]
+- aws_namespace: AWS/NetworkELB
+  aws_metric_name: NewFlowCount
+  aws_dimensions: [LoadBalancer]
+  aws_statistics: [Sum]
+"""
+
+
+@pytest.fixture(scope="module")
+def seeded(moto):
+    moto.reset()
+    seed = Seed(moto)
+    seed.classic(CLASSIC, {"kubernetes.io/service-name": "default/test-service", "kubernetes.io/cluster/demo": "owned", "service": "test-service"})
+    seed.datapoints("AWS/ELB", "RequestCount", {"LoadBalancerName": CLASSIC}, 42)
+    alb, _ = seed.v2("k8s-default-web-0123456789", "application", {"ingress.k8s.aws/stack": "default/web", "elbv2.k8s.aws/cluster": "demo"})
+    seed.datapoints("AWS/ApplicationELB", "RequestCount", {"LoadBalancer": alb}, 7)
+    nlb, _ = seed.v2("k8s-shop-api-9876543210", "network", {"service.k8s.aws/stack": "shop/api", "elbv2.k8s.aws/cluster": "demo"})
+    seed.datapoints("AWS/NetworkELB", "NewFlowCount", {"LoadBalancer": nlb}, 3)
+    # More than one DescribeTags batch (20 names each) of classic load balancers, each with a datapoint.
+    for index in range(45):
+        name = f"b{index:031x}"
+        seed.classic(name, {"kubernetes.io/service-name": f"bulk/svc-{index}"})
+        seed.datapoints("AWS/ELB", "RequestCount", {"LoadBalancerName": name}, index, count=1)
+    return {"alb": alb, "nlb": nlb, "seed": seed}
+
+
+def series(body, name):
+    return [line for line in body.splitlines() if line.startswith(name + "{") or line.startswith(name + " ")]
+
+
+def test_every_sample_carries_its_load_balancers_kubernetes_labels(exporter_factory, seeded):
+    exporter = exporter_factory(RULES)
+    body = exporter.metrics()
+    classic = [line for line in series(body, "aws_elb_request_count_sum") if CLASSIC in line]
+    assert len(classic) == 1, body
+    assert re.fullmatch(
+        r'aws_elb_request_count_sum\{job="aws_elb",instance="",load_balancer_name="%s",namespace="default",'
+        r'service="test-service",cluster="demo",\} 42\.0 \d{13}' % CLASSIC,
+        classic[0],
+    ), classic[0]
+    alb = series(body, "aws_applicationelb_request_count_sum")
+    assert alb and f'load_balancer="{seeded["alb"]}"' in alb[0] and 'namespace="default",ingress="web",cluster="demo"' in alb[0]
+    nlb = series(body, "aws_networkelb_new_flow_count_sum")
+    assert nlb and 'namespace="shop",service="api",cluster="demo"' in nlb[0], nlb
+    bulk = [line for line in series(body, "aws_elb_request_count_sum") if 'namespace="bulk"' in line]
+    assert len(bulk) == 45
+    tags = [line for line in series(body, "aws_elb_tags") if CLASSIC in line]
+    assert tags and 'kubernetes_io_service_name="default/test-service"' in tags[0] and 'service="test-service"' in tags[0]
+    # 46 classic names → 3 DescribeTags calls of at most 20; the refresh happened once, off the scrape path.
+    assert 'cloudwatch_exporter_aws_api_requests_total{service="elb",action="DescribeTags",} 3.0' in body, body
+    assert 'cloudwatch_exporter_scrape_error 0.0' in body
+    assert '# HELP cloudwatch_requests_total API requests made to CloudWatch' in body
+    assert 'cloudwatch_exporter_build_info{build_version="' in body
+    assert re.search(r"^process_resident_memory_bytes \d", body, re.M)
+
+
+def test_exposition_formats_filters_and_promtool(exporter_factory, seeded):
+    exporter = exporter_factory(RULES)
+    status, headers, body = exporter.get("/metrics")
+    assert headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
+    status, headers, om = exporter.get("/metrics", {"Accept": "application/openmetrics-text; version=1.0.0"})
+    assert headers["Content-Type"] == "application/openmetrics-text; version=1.0.0; charset=utf-8"
+    assert om.endswith("# EOF\n")
+    assert re.search(r'^aws_elb_request_count_sum\{job="aws_elb",instance="",load_balancer_name="%s".*\} 42\.0 \d{10}\.\d{3}$' % CLASSIC, om, re.M)
+    assert "# TYPE cloudwatch_requests counter" in om
+    _, _, filtered = exporter.get("/metrics?name[]=cloudwatch_exporter_scrape_error")
+    assert [l for l in filtered.splitlines() if not l.startswith("#")] == ["cloudwatch_exporter_scrape_error 0.0"]
+    promtool = shutil.which("promtool")
+    assert promtool, "promtool missing: scripts/install-deps.sh installs it"
+    check = subprocess.run([promtool, "check", "metrics"], input=body, capture_output=True, text=True)
+    # promtool's lint exits 1 on style findings too; errors in the format itself say "error while linting".
+    assert "error while linting" not in check.stdout + check.stderr, check.stdout + check.stderr
+
+
+def test_http_endpoints(exporter_factory, seeded):
+    exporter = exporter_factory(RULES)
+    assert exporter.get("/-/healthy")[0:3:2] == (200, "ok")
+    assert exporter.get("/-/ready")[0:3:2] == (200, "ok")
+    status, headers, body = exporter.get("/")
+    assert status == 200 and "<h1>CloudWatch Exporter</h1>" in body and '<a href="/metrics">Metrics</a>' in body
+    assert exporter.get("/-/reload")[0:3:2] == (405, "Only POST requests allowed")
+    assert exporter.get("/metrics", method="TRACE")[0] == 405
+    assert exporter.get("/metrics", method="HEAD")[0] == 200
+    assert exporter.get("/metrics", method="POST")[0] == 200
+
+
+def test_reload_applies_good_config_and_keeps_old_on_bad(exporter_factory, seeded):
+    exporter = exporter_factory(RULES)
+    assert "aws_elb_request_count_sum{" in exporter.metrics()
+    exporter.config.write_text(RULES.replace("aws_statistics: [Sum]", "aws_statistics: [Sum, Maximum]", 1))
+    status, _, body = exporter.get("/-/reload", method="POST")
+    assert (status, body) == (200, "OK")
+    assert "aws_elb_request_count_maximum{" in exporter.metrics()
+    exporter.config.write_text("metrics:\n- aws_namespace: AWS/ELB\n  aws_metric_name: RequestCount\n  period_seconds: \"60\"\n")
+    status, _, body = exporter.get("/-/reload", method="POST")
+    assert status == 500 and "config.yml:4" in body and "period_seconds" in body, body
+    assert "aws_elb_request_count_maximum{" in exporter.metrics()
+    exporter.config.write_text(RULES)
+    exporter.process.send_signal(signal.SIGHUP)
+    deadline = time.time() + 10
+    while time.time() < deadline and "aws_elb_request_count_maximum{" in exporter.metrics():
+        time.sleep(0.2)
+    assert "aws_elb_request_count_maximum{" not in exporter.metrics()
+
+
+def test_bad_config_fails_at_start_with_position(exporter_factory, seeded):
+    exporter = exporter_factory("metrics:\n- aws_namespace: AWS/ELB\n  aws_metric_name: RequestCount\n  aws_statistics: [average]\n", wait=False)
+    assert exporter.process.wait(timeout=30) != 0
+    log = exporter.log()
+    assert "config.yml:4" in log and "aws_statistics" in log and "Average" in log, log
+
+
+def test_check_config_lists_problems(tmp_path):
+    good = tmp_path / "good.yml"
+    good.write_text(RULES)
+    result = subprocess.run([str(EXPORTER), "check-config", str(good)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    typo = tmp_path / "typo.yml"
+    typo.write_text("metrics:\n- aws_namespace: AWS/ELB\n  aws_metric_name: RequestCount\n  aws_dimension: [LoadBalancerName]\n")
+    result = subprocess.run([str(EXPORTER), "check-config", str(typo)], capture_output=True, text=True)
+    assert result.returncode == 1 and "aws_dimensions" in result.stderr, result.stderr
+
+
+def test_positional_port_and_config_like_upstream(moto, seeded, tmp_path):
+    from conftest import Exporter, free_port
+    import os
+    port = free_port()
+    config = tmp_path / "config.yml"
+    config.write_text(RULES)
+    env = dict(os.environ)
+    env.update(aws_env(moto))
+    process = subprocess.Popen([str(EXPORTER), str(port), str(config)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        from conftest import wait_http
+        assert wait_http(f"http://127.0.0.1:{port}/-/healthy") == 200
+    finally:
+        process.terminate()
+        assert process.wait(timeout=15) == 0
+
+
+def test_scrape_subcommand_prints_one_scrape(moto, seeded, tmp_path):
+    import os
+    config = tmp_path / "config.yml"
+    config.write_text(RULES)
+    env = dict(os.environ)
+    env.update(aws_env(moto))
+    result = subprocess.run([str(EXPORTER), "scrape", str(config)], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert 'service="test-service"' in result.stdout
+
+
+def test_concurrent_scrapes_all_answer(exporter_factory, seeded):
+    exporter = exporter_factory(RULES)
+    with concurrent.futures.ThreadPoolExecutor(5) as pool:
+        bodies = list(pool.map(lambda _: exporter.metrics(), range(5)))
+    for body in bodies:
+        assert len([l for l in series(body, "aws_elb_request_count_sum")]) == 46
+
+
+def test_tag_failure_keeps_metrics_and_is_counted(exporter_factory, seeded):
+    from conftest import free_port
+    closed = f"http://127.0.0.1:{free_port()}"
+    exporter = exporter_factory(RULES, {"AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING": closed, "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2": closed})
+    body = exporter.metrics()
+    classic = [line for line in series(body, "aws_elb_request_count_sum") if CLASSIC in line]
+    assert classic and "namespace=" not in classic[0]
+    assert re.search(r'cloudwatch_exporter_load_balancer_tags_refresh_errors_total\{service="elb",\} [1-9]', body), body
+    assert "cloudwatch_exporter_scrape_error 0.0" in body
+
+
+def test_tag_changes_and_deletions_follow_the_ttl(exporter_factory, seeded):
+    seed = seeded["seed"]
+    seed.classic("c" * 32, {"kubernetes.io/service-name": "ttl/before"})
+    seed.datapoints("AWS/ELB", "RequestCount", {"LoadBalancerName": "c" * 32}, 1)
+    exporter = exporter_factory("tag_labels:\n  cache_ttl_seconds: 10\n" + RULES)
+    assert 'service="before"' in exporter.metrics()
+    seed.elb.add_tags(LoadBalancerNames=["c" * 32], Tags=[{"Key": "kubernetes.io/service-name", "Value": "ttl/after"}])
+    deadline = time.time() + 25
+    while time.time() < deadline and 'service="after"' not in exporter.metrics():
+        time.sleep(1)
+    assert 'service="after"' in exporter.metrics()
+    seed.elb.delete_load_balancer(LoadBalancerName="c" * 32)
+    deadline = time.time() + 25
+    while time.time() < deadline and ('load_balancer_name="%s"' % ("c" * 32)) in "\n".join(series(exporter.metrics(), "aws_elb_tags")):
+        time.sleep(1)
+    assert ('load_balancer_name="%s"' % ("c" * 32)) not in "\n".join(series(exporter.metrics(), "aws_elb_tags"))
