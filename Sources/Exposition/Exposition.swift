@@ -1,2 +1,0 @@
-// Exposition: see docs/architecture.md for this target's contract.
-enum ExpositionModule {}
