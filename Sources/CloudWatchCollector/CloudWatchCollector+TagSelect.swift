@@ -9,9 +9,7 @@ extension CloudWatchCollector {
         limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async throws -> [ResourceTagMapping] {
-        let filters = (tagSelect.tagSelections ?? [:]).sorted { $0.key < $1.key }.map {
-            TagFilter(key: $0.key, values: $0.value)
-        }
+        let filters = (tagSelect.tagSelections ?? []).map { TagFilter(key: $0.key, values: $0.values) }
         var mappings: [ResourceTagMapping] = []
         var token: String?
         var pages = 0

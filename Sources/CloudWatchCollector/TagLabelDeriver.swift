@@ -32,10 +32,10 @@ public struct TagLabelDeriver: Sendable {
                 add("namespace", namespace)
                 add("ingress", ingress)
             }
-            if let cluster = Self.clusterName(tags) { add(settings.clusterLabel, cluster) }
+            if let label = settings.clusterLabel, let cluster = Self.clusterName(tags) { add(label, cluster) }
         }
-        for (tagKey, labelName) in settings.tags.sorted(by: { $0.value < $1.value }) {
-            if let value = byKey[tagKey] { add(labelName, value) }
+        for mapping in settings.tags {
+            if let value = byKey[mapping.tagKey] { add(mapping.labelName, value) }
         }
         if settings.allTags {
             for tag in tags.sorted(by: { $0.key < $1.key }) {

@@ -1,0 +1,174 @@
+/// The top level of the document.
+extension ConfigDecoder {
+    /// Rule defaults taken from the top level (cloudwatch_exporter's `period_seconds`, ... globals).
+    struct RuleDefaults {
+        var periodSeconds = 60
+        var rangeSeconds = 600
+        var delaySeconds = 600
+        var setTimestamp = true
+        var useGetMetricData = false
+        var warnOnEmptyListDimensions = false
+        var listMetricsCacheTTL = 0
+    }
+
+    /// Decodes the whole document; `nil` only when the root is unusable (errors are recorded either way).
+    mutating func document(_ root: ConfigNode) -> ExporterConfig? {
+        let rootNode = root.isNull ? ConfigNode(kind: .mapping([]), line: root.line, column: root.column) : root
+        guard let pairs = mapping(rootNode, .root) else { return nil }
+        checkKeys(pairs, known: ConfigLoader.knownTopLevelKeys, path: .root) { key in
+            ConfigLoader.knownRuleKeys.contains(key)
+                ? "\(key) belongs inside an entry of metrics" : nil
+        }
+        let values = Dictionary(pairs.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var config = ExporterConfig()
+
+        if let entry = values["region"], !entry.value.isNull, let region = nonEmptyString(entry.value, .top("region")) {
+            if region.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
+                config.region = region
+            } else {
+                error(entry.value, .top("region"), "\"\(region)\" is not an AWS region name such as us-east-1")
+            }
+        }
+        if let entry = values["role_arn"], !entry.value.isNull,
+            let roleARN = nonEmptyString(entry.value, .top("role_arn"))
+        {
+            // Unlike upstream (which needs `region` to build its STS client), a role without a region is fine:
+            // the region comes from the environment, profile or instance metadata.
+            if roleARN.hasPrefix("arn:") {
+                config.roleARN = roleARN
+            } else {
+                error(entry.value, .top("role_arn"), "expected a role ARN such as arn:aws:iam::123456789012:role/name")
+            }
+        }
+
+        var defaults = RuleDefaults()
+        if let value = timing("period_seconds", in: values, path: .root) { defaults.periodSeconds = value }
+        if let value = timing("range_seconds", in: values, path: .root) { defaults.rangeSeconds = value }
+        if let value = timing("delay_seconds", in: values, path: .root) { defaults.delaySeconds = value }
+        if let value = timing("list_metrics_cache_ttl", in: values, path: .root) {
+            defaults.listMetricsCacheTTL = value
+        }
+        if let entry = values["set_timestamp"], let value = bool(entry.value, .top("set_timestamp")) {
+            defaults.setTimestamp = value
+        }
+        if let entry = values["use_get_metric_data"], let value = bool(entry.value, .top("use_get_metric_data")) {
+            defaults.useGetMetricData = value
+        }
+        if let entry = values["warn_on_empty_list_dimensions"],
+            let value = bool(entry.value, .top("warn_on_empty_list_dimensions"))
+        {
+            defaults.warnOnEmptyListDimensions = value
+        }
+        config.globalListMetricsCacheTTL = defaults.listMetricsCacheTTL
+
+        if let entry = values["tag_labels"], !entry.value.isNull {
+            config.tagLabels = tagLabels(entry.value, path: .top("tag_labels"), base: TagLabelSettings(), global: true)
+        }
+        decodeLimits(values, into: &config)
+
+        guard let metricsEntry = values["metrics"], !metricsEntry.value.isNull else {
+            let node = values["metrics"]?.value ?? rootNode
+            error(node, .top("metrics"), "Must provide metrics")
+            return config
+        }
+        guard case .sequence(let items) = metricsEntry.value.kind else {
+            error(
+                metricsEntry.value,
+                .top("metrics"),
+                "expected a list of rules, got \(metricsEntry.value.kindDescription)"
+            )
+            return config
+        }
+        var anyRuleSetsCacheTTL = false
+        for (index, item) in items.enumerated() {
+            guard let rule = rule(item, path: KeyPath.top("metrics").index(index), defaults: defaults, config: config)
+            else { continue }
+            anyRuleSetsCacheTTL = anyRuleSetsCacheTTL || rule.listMetricsCacheTTL != nil
+            config.rules.append(rule)
+        }
+        config.listMetricsCacheEnabled = defaults.listMetricsCacheTTL > 0 || anyRuleSetsCacheTTL
+        return config
+    }
+
+    /// One of `period_seconds`, `range_seconds`, `delay_seconds`, `list_metrics_cache_ttl`, validated, at the top
+    /// level or in a rule.
+    mutating func timing(
+        _ key: String,
+        in values: [String: (key: String, keyNode: ConfigNode, value: ConfigNode)],
+        path: KeyPath
+    ) -> Int? {
+        guard let entry = values[key] else { return nil }
+        let keyPath = path.key(key)
+        guard let value = int(entry.value, keyPath) else { return nil }
+        switch key {
+        case "period_seconds":
+            guard [1, 5, 10, 20, 30].contains(value) || (value > 0 && value % 60 == 0) else {
+                error(
+                    entry.value,
+                    keyPath,
+                    "CloudWatch accepts a period of 1, 5, 10, 20, 30 or a positive multiple of 60 seconds, not \(value)"
+                )
+                return nil
+            }
+        default:
+            guard value >= 0 else {
+                error(entry.value, keyPath, "must not be negative, got \(value)")
+                return nil
+            }
+        }
+        return value
+    }
+
+    private mutating func decodeLimits(
+        _ values: [String: (key: String, keyNode: ConfigNode, value: ConfigNode)],
+        into config: inout ExporterConfig
+    ) {
+        func positiveInt(_ key: String, _ decoder: inout ConfigDecoder) -> Int? {
+            guard let entry = values[key], let value = decoder.int(entry.value, .top(key)) else { return nil }
+            guard value >= 1 else {
+                decoder.error(entry.value, .top(key), "must be at least 1, got \(value)")
+                return nil
+            }
+            return value
+        }
+        func seconds(_ key: String, allowZero: Bool, _ decoder: inout ConfigDecoder) -> Double? {
+            guard let entry = values[key], let value = decoder.double(entry.value, .top(key)) else { return nil }
+            guard allowZero ? value >= 0 : value > 0 else {
+                decoder.error(
+                    entry.value,
+                    .top(key),
+                    "must be \(allowZero ? "zero or more" : "more than zero"), got \(value)"
+                )
+                return nil
+            }
+            return value
+        }
+        if let value = positiveInt("max_concurrent_requests", &self) { config.maxConcurrentRequests = value }
+        if let value = positiveInt("aws_max_attempts", &self) { config.aws.maxAttempts = value }
+        if let value = seconds("aws_retry_base_delay_seconds", allowZero: true, &self) {
+            config.aws.retryBaseDelaySeconds = value
+        }
+        if let value = seconds("aws_retry_max_delay_seconds", allowZero: true, &self) {
+            config.aws.retryMaxDelaySeconds = value
+        }
+        if let value = seconds("aws_connect_timeout_seconds", allowZero: false, &self) {
+            config.aws.connectTimeoutSeconds = value
+        }
+        if let value = seconds("aws_request_timeout_seconds", allowZero: false, &self) {
+            config.aws.requestTimeoutSeconds = value
+        }
+        if let value = seconds("scrape_timeout_margin_seconds", allowZero: true, &self) {
+            config.scrapeTimeoutMarginSeconds = value
+        }
+        if config.aws.retryMaxDelaySeconds < config.aws.retryBaseDelaySeconds,
+            let entry = values["aws_retry_max_delay_seconds"] ?? values["aws_retry_base_delay_seconds"]
+        {
+            warning(
+                entry.value,
+                .top(entry.key),
+                "aws_retry_max_delay_seconds (\(config.aws.retryMaxDelaySeconds)) is below "
+                    + "aws_retry_base_delay_seconds (\(config.aws.retryBaseDelaySeconds)); every backoff is capped at it"
+            )
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Yams
+
+/// Loads cloudwatch_exporter's YAML config (plus our keys) with SnakeYAML's YAML 1.1 semantics, validating
+/// everything at load and reporting every problem with file, line, column and key path.
+public enum ConfigLoader {
+    /// Every key allowed at the top level.
+    public static let knownTopLevelKeys = [
+        "region", "role_arn", "metrics", "period_seconds", "range_seconds", "delay_seconds", "set_timestamp",
+        "use_get_metric_data", "list_metrics_cache_ttl", "warn_on_empty_list_dimensions", "tag_labels",
+        "max_concurrent_requests", "aws_max_attempts", "aws_retry_base_delay_seconds", "aws_retry_max_delay_seconds",
+        "aws_connect_timeout_seconds", "aws_request_timeout_seconds", "scrape_timeout_margin_seconds",
+    ]
+    /// Every key allowed in an entry of `metrics`.
+    public static let knownRuleKeys = [
+        "aws_namespace", "aws_metric_name", "help", "aws_dimensions", "aws_dimension_select",
+        "aws_dimension_select_regex", "aws_statistics", "aws_extended_statistics", "period_seconds", "range_seconds",
+        "delay_seconds", "set_timestamp", "use_get_metric_data", "warn_on_empty_list_dimensions",
+        "list_metrics_cache_ttl", "aws_tag_select", "tag_labels",
+    ]
+    /// Every key allowed in `aws_tag_select`.
+    public static let knownTagSelectKeys = [
+        "resource_type_selection", "resource_id_dimension", "tag_selections", "arn_resource_id_regexp",
+    ]
+    /// Every key allowed in the top-level `tag_labels`.
+    public static let knownTagLabelKeys = [
+        "enabled", "kubernetes", "cluster_label", "tags", "all_tags", "info_metric", "cache_ttl_seconds",
+    ]
+    /// The `tag_labels` keys that are only allowed at the top level.
+    public static let globalOnlyTagLabelKeys = ["info_metric", "cache_ttl_seconds"]
+
+    /// Reads and parses the file at `path`.
+    /// - Throws: ``ConfigError`` when the file cannot be read or the config is invalid.
+    public static func load(path: String) throws -> LoadedConfig {
+        let yaml: String
+        do {
+            yaml = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(diagnostics: [
+                ConfigDiagnostic(
+                    file: path,
+                    line: nil,
+                    column: nil,
+                    keyPath: KeyPath.root.text,
+                    message: "cannot read the config file: \(error.localizedDescription)"
+                )
+            ])
+        }
+        return try parse(yaml: yaml, file: path)
+    }
+
+    /// Parses `yaml`; `file` is only used in diagnostics.
+    /// - Throws: ``ConfigError`` listing every error found.
+    public static func parse(yaml: String, file: String) throws -> LoadedConfig {
+        var decoder = ConfigDecoder(file: file)
+        let root: ConfigNode
+        do {
+            if let node = try Yams.compose(yaml: yaml, ConfigNode.implicitResolver()) {
+                root = ConfigNode(node)
+            } else {
+                root = ConfigNode(kind: .mapping([]), line: 1, column: 1)
+            }
+        } catch let error as YamlError {
+            throw ConfigError(diagnostics: [syntaxDiagnostic(error, file: file)])
+        } catch {
+            throw ConfigError(diagnostics: [
+                ConfigDiagnostic(file: file, line: 1, column: 1, keyPath: KeyPath.root.text, message: "\(error)")
+            ])
+        }
+        let config = decoder.document(root)
+        guard decoder.errors.isEmpty, let config else {
+            throw ConfigError(diagnostics: inDocumentOrder(decoder.errors))
+        }
+        return LoadedConfig(config: config, warnings: inDocumentOrder(decoder.warnings))
+    }
+
+    /// Sorts by position; the sort is stable, so problems found at the same node keep their order.
+    private static func inDocumentOrder(_ diagnostics: [ConfigDiagnostic]) -> [ConfigDiagnostic] {
+        diagnostics.enumerated()
+            .sorted { lhs, rhs in
+                let left = (lhs.element.line ?? 0, lhs.element.column ?? 0, lhs.offset)
+                let right = (rhs.element.line ?? 0, rhs.element.column ?? 0, rhs.offset)
+                return left < right
+            }
+            .map(\.element)
+    }
+
+    private static func syntaxDiagnostic(_ error: YamlError, file: String) -> ConfigDiagnostic {
+        let root = KeyPath.root.text
+        switch error {
+        case .composer(let context, _, let mark, _) where context?.text.contains("single document") == true:
+            return ConfigDiagnostic(
+                file: file,
+                line: mark.line,
+                column: mark.column,
+                keyPath: root,
+                message: "only one YAML document is allowed, but another one starts here"
+            )
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let message = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            return ConfigDiagnostic(
+                file: file,
+                line: mark.line,
+                column: mark.column,
+                keyPath: root,
+                message: "invalid YAML: \(message)"
+            )
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigDiagnostic(
+                file: file,
+                line: context.mark.line,
+                column: context.mark.column,
+                keyPath: root,
+                message: "duplicate keys in one mapping: \(duplicates.joined(separator: ", "))"
+            )
+        default:
+            return ConfigDiagnostic(file: file, line: 1, column: 1, keyPath: root, message: "invalid YAML: \(error)")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+extension ExpositionRenderer {
+    /// Text format 0.0.4 as simpleclient's `TextFormat.write004`: counters are announced as `x_total`, and their
+    /// `x_created` samples are collected into separate gauge families written after everything else, sorted by
+    /// name (simpleclient keeps them in a `TreeMap`).
+    static func renderText004(_ families: [MetricFamily], filter: Set<String>?, into bytes: inout [UInt8]) {
+        var createdFamilies: [String: MetricFamily] = [:]
+        for family in families {
+            guard let samples = filteredSamples(family, filter: filter) else { continue }
+            let announcedName = family.type == .counter ? family.name + "_total" : family.name
+            writeHeader004(name: announcedName, help: family.help, type: family.type, into: &bytes)
+            let createdName = family.name + "_created"
+            for sample in samples {
+                if sample.name == createdName {
+                    createdFamilies[
+                        createdName,
+                        default: MetricFamily(name: createdName, help: family.help, type: .gauge)
+                    ]
+                    .samples.append(sample)
+                    continue
+                }
+                writeSample004(sample, into: &bytes)
+            }
+        }
+        for name in createdFamilies.keys.sorted(by: javaStringOrder) {
+            guard let family = createdFamilies[name] else { continue }
+            writeHeader004(name: family.name, help: family.help, type: .gauge, into: &bytes)
+            for sample in family.samples { writeSample004(sample, into: &bytes) }
+        }
+    }
+
+    private static func writeHeader004(name: String, help: String, type: MetricType, into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: "# HELP ".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: " "))
+        appendEscaped(help, escapeQuotes: false, into: &bytes)
+        bytes.append(contentsOf: "\n# TYPE ".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: type.rawValue.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    private static func writeSample004(_ sample: Sample, into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: sample.name.utf8)
+        if !sample.labels.isEmpty {
+            bytes.append(UInt8(ascii: "{"))
+            for label in sample.labels {
+                bytes.append(contentsOf: label.name.utf8)
+                bytes.append(contentsOf: "=\"".utf8)
+                appendEscaped(label.value, escapeQuotes: true, into: &bytes)
+                bytes.append(contentsOf: "\",".utf8)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
+        bytes.append(UInt8(ascii: " "))
+        JavaDouble.append(sample.value, to: &bytes)
+        if let timestamp = sample.timestampMilliseconds {
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: String(timestamp).utf8)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Java `String.compareTo` order (UTF-16 code units), which is what a `TreeMap<String, …>` iterates in.
+    static func javaStringOrder(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf16.lexicographicallyPrecedes(rhs.utf16)
+    }
+
+    /// Appends `text` escaping `\` and newline, and `"` too when `escapeQuotes` (label values, OpenMetrics HELP).
+    static func appendEscaped(_ text: String, escapeQuotes: Bool, into bytes: inout [UInt8]) {
+        let utf8 = text.utf8
+        // Most values need no escaping: append them in one go.
+        if !utf8.contains(where: {
+            $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (escapeQuotes && $0 == UInt8(ascii: "\""))
+        }) {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: "\\n".utf8)
+            case UInt8(ascii: "\"") where escapeQuotes: bytes.append(contentsOf: "\\\"".utf8)
+            default: bytes.append(byte)
+            }
+        }
+    }
+}
