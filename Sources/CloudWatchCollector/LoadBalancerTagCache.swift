@@ -9,15 +9,23 @@ import Synchronization
 /// by a complete successful refresh: a failed refresh keeps the last known tags (and is counted and logged), a
 /// deleted load balancer disappears at the next successful refresh.
 public final class LoadBalancerTagCache: Sendable {
-    private let state: Mutex<LoadBalancerTagSnapshot>
+    private struct State {
+        var snapshot: LoadBalancerTagSnapshot
+        /// Parts whose refresh is running now.
+        var refreshing: Set<LoadBalancerAPIKind> = []
+        /// Parts that have finished at least one refresh, successful or not.
+        var attempted: Set<LoadBalancerAPIKind> = []
+    }
+
+    private let state: Mutex<State>
 
     /// Creates a cache, optionally seeded with an earlier snapshot (a reload keeps the tags it already knows).
     public init(initial: LoadBalancerTagSnapshot = LoadBalancerTagSnapshot()) {
-        state = Mutex(initial)
+        state = Mutex(State(snapshot: initial))
     }
 
     /// The current snapshot.
-    public var snapshot: LoadBalancerTagSnapshot { state.withLock { $0 } }
+    public var snapshot: LoadBalancerTagSnapshot { state.withLock { $0.snapshot } }
 
     /// Refreshes the parts in `kinds`, each independently.
     public func refresh(
@@ -28,13 +36,20 @@ public final class LoadBalancerTagCache: Sendable {
         deadline: ContinuousClock.Instant?,
         logger: Logger
     ) async {
+        state.withLock { $0.refreshing.formUnion(kinds) }
+        defer {
+            state.withLock {
+                $0.refreshing.subtract(kinds)
+                $0.attempted.formUnion(kinds)
+            }
+        }
         if kinds.contains(.classic) {
             do {
                 let records = try await Self.fetchClassic(apis.elb, deadline: deadline)
                 let refreshedAt = now()
                 state.withLock {
-                    $0.classic = records
-                    $0.classicRefreshedAt = refreshedAt
+                    $0.snapshot.classic = records
+                    $0.snapshot.classicRefreshedAt = refreshedAt
                 }
                 logger.debug("Refreshed classic load balancer tags", metadata: ["tags.load_balancers": "\(records.count)"])
             } catch {
@@ -46,8 +61,8 @@ public final class LoadBalancerTagCache: Sendable {
                 let records = try await Self.fetchV2(apis.elbv2, deadline: deadline)
                 let refreshedAt = now()
                 state.withLock {
-                    $0.v2 = records
-                    $0.v2RefreshedAt = refreshedAt
+                    $0.snapshot.v2 = records
+                    $0.snapshot.v2RefreshedAt = refreshedAt
                 }
                 logger.debug("Refreshed ELBv2 load balancer tags", metadata: ["tags.load_balancers": "\(records.count)"])
             } catch {
@@ -56,15 +71,15 @@ public final class LoadBalancerTagCache: Sendable {
         }
     }
 
-    /// Waits, at most until `deadline`, for the first refresh of each part in `kinds` (only right after start-up
-    /// does this wait).
+    /// Waits, at most until `deadline`, while the very first refresh of a part in `kinds` is running, so the first
+    /// scrape after start-up has labels. Once a part has been tried (even unsuccessfully), or when no refresh is
+    /// running, this returns at once.
     public func waitForFirstRefresh(_ kinds: Set<LoadBalancerAPIKind>, until deadline: ContinuousClock.Instant) async {
         while ContinuousClock.now < deadline {
-            let done = state.withLock { snapshot in
-                (!kinds.contains(.classic) || snapshot.classicRefreshedAt != nil)
-                    && (!kinds.contains(.v2) || snapshot.v2RefreshedAt != nil)
+            let waiting = state.withLock { state in
+                !kinds.subtracting(state.attempted).intersection(state.refreshing).isEmpty
             }
-            if done { return }
+            if !waiting { return }
             do { try await Task.sleep(for: .milliseconds(25)) } catch { return }
         }
     }

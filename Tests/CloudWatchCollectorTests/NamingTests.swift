@@ -1,5 +1,6 @@
 import AWSClient
 import CloudWatchCollector
+import ExporterConfig
 import Testing
 
 /// cloudwatch_exporter's naming functions (cloudwatch_exporter.md §3.1–3.3) and the tag label derivation.
