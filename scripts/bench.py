@@ -68,8 +68,7 @@ def main():
                         body = exporter.metrics()
                     elapsed = (time.monotonic() - started) / args.scrapes
                     after, cpu1, rss = counters(body)
-                    # The last body's counters include the scrapes before it but not its own calls after rendering;
-                    # take differences between the first and last measured bodies, over scrapes-1 intervals.
+                    # Each body's counters include its own scrape, so the difference covers exactly the timed scrapes.
                     per_scrape = {k: (after.get(k, 0) - before.get(k, 0)) / args.scrapes for k in after}
                     per_scrape = {k: v for k, v in per_scrape.items() if v}
                     total = sum(per_scrape.values())

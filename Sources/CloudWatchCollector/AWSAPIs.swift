@@ -10,7 +10,8 @@ public protocol CloudWatchAPI: Sendable {
         deadline: ContinuousClock.Instant?
     ) async throws -> GetMetricStatisticsOutput
     /// One page of GetMetricData.
-    func getMetricData(_ input: GetMetricDataInput, deadline: ContinuousClock.Instant?) async throws -> GetMetricDataOutput
+    func getMetricData(_ input: GetMetricDataInput, deadline: ContinuousClock.Instant?) async throws
+        -> GetMetricDataOutput
 }
 
 /// The classic ELB operations the tag cache calls.
@@ -22,7 +23,8 @@ public protocol ClassicLoadBalancerAPI: Sendable {
         deadline: ContinuousClock.Instant?
     ) async throws -> ClassicLoadBalancerPage
     /// The tags of the named load balancers, in batches of 20.
-    func describeTags(loadBalancerNames: [String], deadline: ContinuousClock.Instant?) async throws -> [String: [AWSTag]]
+    func describeTags(loadBalancerNames: [String], deadline: ContinuousClock.Instant?) async throws -> [String:
+        [AWSTag]]
 }
 
 /// The ELBv2 (ALB, NLB, GWLB) operations the tag cache calls.

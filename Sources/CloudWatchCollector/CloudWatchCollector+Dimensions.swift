@@ -1,7 +1,7 @@
 import AWSClient
 import ExporterConfig
-import Logging
 import Foundation
+import Logging
 
 extension CloudWatchCollector {
     /// The dimension sets of a rule: the permutation shortcut, the single empty set when `aws_dimensions` is

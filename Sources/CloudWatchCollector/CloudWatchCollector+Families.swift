@@ -30,7 +30,8 @@ extension CloudWatchCollector {
             var samples: [Sample] = []
             for (set, labels) in zip(data, labelsBySet) {
                 guard let value = set.values[statistic] else { continue }
-                let timestamp = rule.setTimestamp ? set.timestamp.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } : nil
+                let timestamp =
+                    rule.setTimestamp ? set.timestamp.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } : nil
                 samples.append(Sample(name: name, labels: labels, value: value, timestampMilliseconds: timestamp))
             }
             if !samples.isEmpty {
@@ -101,7 +102,8 @@ extension CloudWatchCollector {
             let rule = matchers[index].rule
             guard let tagSelect = rule.tagSelect else { continue }
             let job = MetricNaming.jobLabel(namespace: rule.awsNamespace)
-            for (mapping, id) in zip(state.mappings, state.resourceIds) where seen.insert(mapping.resourceARN).inserted {
+            for (mapping, id) in zip(state.mappings, state.resourceIds) where seen.insert(mapping.resourceARN).inserted
+            {
                 var labels: [(name: String, value: String)] = [
                     ("job", job), ("instance", ""), ("arn", mapping.resourceARN),
                     (MetricNaming.dimensionLabel(tagSelect.resourceIdDimension), id),
@@ -135,7 +137,8 @@ extension CloudWatchCollector {
         let ageName = "cloudwatch_exporter_load_balancer_tags_cache_age_seconds"
         let age = MetricFamily(
             name: ageName,
-            help: "Seconds since the oldest part of the load balancer tag cache was refreshed (absent until the first refresh).",
+            help:
+                "Seconds since the oldest part of the load balancer tag cache was refreshed (absent until the first refresh).",
             type: .gauge,
             samples: oldest.map { [Sample(name: ageName, value: max(0, now.timeIntervalSince($0)))] } ?? []
         )

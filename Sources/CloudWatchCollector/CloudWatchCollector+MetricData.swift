@@ -51,7 +51,11 @@ extension CloudWatchCollector {
                             limiter: limiter,
                             deadline: deadline
                         )
-                        self.metrics.increment(.metricsRequested, [rule.awsMetricName, rule.awsNamespace], by: Double(chunk.count))
+                        self.metrics.increment(
+                            .metricsRequested,
+                            [rule.awsMetricName, rule.awsNamespace],
+                            by: Double(chunk.count)
+                        )
                         for (offset, entry) in chunk.enumerated() {
                             guard let result = results[entry.query.id], let value = result.values.first,
                                 let timestamp = result.timestamps.first

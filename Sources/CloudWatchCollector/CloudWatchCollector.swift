@@ -109,7 +109,11 @@ public final class CloudWatchCollector: Sendable {
         let duration = started.duration(to: .now)
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         families.append(
-            gauge("cloudwatch_exporter_scrape_duration_seconds", "Time this CloudWatch scrape took, in seconds.", seconds)
+            gauge(
+                "cloudwatch_exporter_scrape_duration_seconds",
+                "Time this CloudWatch scrape took, in seconds.",
+                seconds
+            )
         )
         families.append(
             gauge("cloudwatch_exporter_scrape_error", "Non-zero if this scrape failed.", result.failed ? 1 : 0)
@@ -175,9 +179,23 @@ public final class CloudWatchCollector: Sendable {
             )
             let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
             if rule.useGetMetricData {
-                await fetchMetricData(index, sets: sets, window: window, into: accumulator, limiter: limiter, deadline: deadline)
+                await fetchMetricData(
+                    index,
+                    sets: sets,
+                    window: window,
+                    into: accumulator,
+                    limiter: limiter,
+                    deadline: deadline
+                )
             } else {
-                await fetchStatistics(index, sets: sets, window: window, into: accumulator, limiter: limiter, deadline: deadline)
+                await fetchStatistics(
+                    index,
+                    sets: sets,
+                    window: window,
+                    into: accumulator,
+                    limiter: limiter,
+                    deadline: deadline
+                )
             }
         } catch {
             recordFailure(error, rule: rule, accumulator: accumulator)
@@ -191,8 +209,11 @@ public final class CloudWatchCollector: Sendable {
             return
         }
         let code = (error as? AWSError)?.code ?? String(describing: type(of: error))
-        if (error as? AWSError)?.kind == .timeout { accumulator.markFailed(missedRequest: true) }
-        else { accumulator.markFailed(missedRequest: false) }
+        if (error as? AWSError)?.kind == .timeout {
+            accumulator.markFailed(missedRequest: true)
+        } else {
+            accumulator.markFailed(missedRequest: false)
+        }
         metrics.increment(.ruleErrors, [rule.awsNamespace, rule.awsMetricName, code])
         logger.warning(
             "CloudWatch scrape failed for a rule; its other series and the other rules are kept",
@@ -210,8 +231,10 @@ public final class CloudWatchCollector: Sendable {
         if first {
             logger.warning(
                 "A tag label has the name of a dimension or reserved label; the dimension wins",
-                metadata: ["label": "\(label)", "rule.namespace": "\(rule.awsNamespace)",
-                           "rule.metric_name": "\(rule.awsMetricName)"]
+                metadata: [
+                    "label": "\(label)", "rule.namespace": "\(rule.awsNamespace)",
+                    "rule.metric_name": "\(rule.awsMetricName)",
+                ]
             )
         }
     }

@@ -16,7 +16,12 @@ enum ElbTagsFamily {
             }
             return Sample(name: name, labels: labels, value: 1)
         }
-        return MetricFamily(name: name, help: "tag key and value on aws elastic load balancer.", type: .gauge, samples: samples)
+        return MetricFamily(
+            name: name,
+            help: "tag key and value on aws elastic load balancer.",
+            type: .gauge,
+            samples: samples
+        )
     }
 
     /// The tag key sanitised as cloudwatch_exporter sanitises label names, made valid when it starts with a digit.

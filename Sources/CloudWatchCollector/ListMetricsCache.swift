@@ -33,7 +33,13 @@ public final class ListMetricsCache: Sendable {
     }
 
     /// Stores `dimensionSets` for `ttlSeconds` from `now`; a TTL of 0 stores nothing.
-    public func store(_ dimensionSets: [[MetricDimension]], rule: MetricRule, resourceIds: [String], ttlSeconds: Int, now: Date) {
+    public func store(
+        _ dimensionSets: [[MetricDimension]],
+        rule: MetricRule,
+        resourceIds: [String],
+        ttlSeconds: Int,
+        now: Date
+    ) {
         guard ttlSeconds > 0 else { return }
         let expires = now.addingTimeInterval(TimeInterval(ttlSeconds))
         entries.withLock { entries in

@@ -51,7 +51,10 @@ public final class LoadBalancerTagCache: Sendable {
                     $0.snapshot.classic = records
                     $0.snapshot.classicRefreshedAt = refreshedAt
                 }
-                logger.debug("Refreshed classic load balancer tags", metadata: ["tags.load_balancers": "\(records.count)"])
+                logger.debug(
+                    "Refreshed classic load balancer tags",
+                    metadata: ["tags.load_balancers": "\(records.count)"]
+                )
             } catch {
                 report(error, service: "elb", metrics: metrics, logger: logger)
             }
@@ -64,7 +67,10 @@ public final class LoadBalancerTagCache: Sendable {
                     $0.snapshot.v2 = records
                     $0.snapshot.v2RefreshedAt = refreshedAt
                 }
-                logger.debug("Refreshed ELBv2 load balancer tags", metadata: ["tags.load_balancers": "\(records.count)"])
+                logger.debug(
+                    "Refreshed ELBv2 load balancer tags",
+                    metadata: ["tags.load_balancers": "\(records.count)"]
+                )
             } catch {
                 report(error, service: "elbv2", metrics: metrics, logger: logger)
             }

@@ -30,9 +30,18 @@ final class ScrapeAccumulator: Sendable {
     }
 
     /// Adds one GetMetricData value to a dimension set.
-    func merge(rule: Int, set: Int, dimensions: [MetricDimension], statistic: String, value: Double, timestamp: Date, query: Int) {
+    func merge(
+        rule: Int,
+        set: Int,
+        dimensions: [MetricDimension],
+        statistic: String,
+        value: Double,
+        timestamp: Date,
+        query: Int
+    ) {
         state.withLock { state in
-            var data = state.rules[rule].sets[set]
+            var data =
+                state.rules[rule].sets[set]
                 ?? DimensionSetData(dimensions: dimensions, timestamp: nil, values: [:], unit: "N/A")
             data.values[statistic] = value
             if let earlier = state.rules[rule].timestampQuery[set], earlier < query {

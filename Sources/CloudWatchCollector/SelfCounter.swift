@@ -31,7 +31,8 @@ public enum SelfCounter: String, CaseIterable, Sendable {
         case .taggingRequests: "API requests made to the Resource Groups Tagging API"
         case .awsAPIRequests: "HTTP attempts sent to AWS APIs, by service and action."
         case .awsAPIErrors: "AWS API calls that failed after retries, by service, action and error code."
-        case .awsAPIRetries: "AWS API attempts that were retried, by reason (throttling, server_error, connection, timeout)."
+        case .awsAPIRetries:
+            "AWS API attempts that were retried, by reason (throttling, server_error, connection, timeout)."
         case .ruleErrors: "Config rules that failed, wholly or partly, in a scrape, by error code."
         case .tagRefreshErrors: "Failed refreshes of the load balancer tag cache, by service."
         }

@@ -69,7 +69,9 @@ public enum ExporterApplication {
         }?.value
         let parameters = MetricsRequest(query: request.uri.query, scrapeTimeoutHeader: timeoutHeader)
         let margin = state.current.config.scrapeTimeoutMarginSeconds
-        let families = await state.scrape(deadline: parameters.deadline(now: ContinuousClock.now, marginSeconds: margin))
+        let families = await state.scrape(
+            deadline: parameters.deadline(now: ContinuousClock.now, marginSeconds: margin)
+        )
         let body = ExpositionRenderer.render(families, format: format, nameFilter: parameters.nameFilter)
         return Response(
             status: .ok,

@@ -39,7 +39,10 @@ public final class ExporterState: Sendable {
                 }
                 let next = try await factory.make(config: loaded.config, previous: current)
                 runtime.withLock { $0 = next }
-                factory.logger.info("Configuration reloaded", metadata: ["config.rules": "\(loaded.config.rules.count)"])
+                factory.logger.info(
+                    "Configuration reloaded",
+                    metadata: ["config.rules": "\(loaded.config.rules.count)"]
+                )
                 return loaded.warnings
             } catch {
                 factory.logger.warning(

@@ -15,7 +15,9 @@ struct CheckConfig: ParsableCommand {
         guard let loaded = ConfigReport.load(file) else { throw ExitCode(1) }
         for warning in loaded.warnings { ConfigReport.printError("warning: \(warning)") }
         guard loaded.warnings.isEmpty else {
-            ConfigReport.printError("\(file): \(loaded.warnings.count) warning(s); fix them (unknown keys are typos more often than not)")
+            ConfigReport.printError(
+                "\(file): \(loaded.warnings.count) warning(s); fix them (unknown keys are typos more often than not)"
+            )
             throw ExitCode(1)
         }
         print("\(file): OK, \(loaded.config.rules.count) rule(s)")

@@ -4,7 +4,10 @@ import Logging
 
 /// `--log.level` and `--log.format`, as Prometheus exporters spell them.
 struct LoggingOptions: ParsableArguments {
-    @Option(name: .customLong("log.level"), help: "Only log messages with this severity or above: debug, info, warn, error.")
+    @Option(
+        name: .customLong("log.level"),
+        help: "Only log messages with this severity or above: debug, info, warn, error."
+    )
     var level: String = "info"
 
     @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")

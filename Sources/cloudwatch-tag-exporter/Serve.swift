@@ -30,7 +30,9 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if configPath == nil, configFile == nil {
-            throw ValidationError("no config file: run `cloudwatch-tag-exporter <port> <config.yml>` or pass --config.file")
+            throw ValidationError(
+                "no config file: run `cloudwatch-tag-exporter <port> <config.yml>` or pass --config.file"
+            )
         }
         if configPath != nil, configFile != nil {
             throw ValidationError("give the config file either as an argument or with --config.file, not both")

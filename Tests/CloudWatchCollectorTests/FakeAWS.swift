@@ -44,7 +44,13 @@ final class FakeAWS: Sendable {
     }
 
     static func unexpected(_ operation: String) -> AWSError {
-        AWSError(kind: .validation, service: "fake", operation: operation, code: "UnexpectedCall", message: "no handler")
+        AWSError(
+            kind: .validation,
+            service: "fake",
+            operation: operation,
+            code: "UnexpectedCall",
+            message: "no handler"
+        )
     }
 
     func track<T>(_ body: () async throws -> T) async rethrows -> T {
@@ -74,16 +80,21 @@ struct FakeCloudWatch: CloudWatchAPI {
         }
         return try await aws.track { try await handler(input) }
     }
-    func getMetricData(_ input: GetMetricDataInput, deadline: ContinuousClock.Instant?) async throws -> GetMetricDataOutput {
+    func getMetricData(_ input: GetMetricDataInput, deadline: ContinuousClock.Instant?) async throws
+        -> GetMetricDataOutput
+    {
         aws.calls.withLock { $0.getMetricData.append(input) }
-        guard let handler = aws.handlers.withLock({ $0.getMetricData }) else { throw FakeAWS.unexpected("GetMetricData") }
+        guard let handler = aws.handlers.withLock({ $0.getMetricData }) else {
+            throw FakeAWS.unexpected("GetMetricData")
+        }
         return try await aws.track { try handler(input) }
     }
 }
 
 struct FakeTagging: TaggingAPI {
     let aws: FakeAWS
-    func getResources(_ input: GetResourcesInput, deadline: ContinuousClock.Instant?) async throws -> GetResourcesOutput {
+    func getResources(_ input: GetResourcesInput, deadline: ContinuousClock.Instant?) async throws -> GetResourcesOutput
+    {
         aws.calls.withLock { $0.getResources.append(input) }
         guard let handler = aws.handlers.withLock({ $0.getResources }) else { throw FakeAWS.unexpected("GetResources") }
         return try handler(input)
@@ -106,14 +117,22 @@ struct FakeELB: ClassicLoadBalancerAPI {
         let start = marker.flatMap(Int.init) ?? 0
         let page = Array(all.dropFirst(start).prefix(2))
         let next = start + 2 < all.count ? String(start + 2) : nil
-        return ClassicLoadBalancerPage(loadBalancers: page.map { ClassicLoadBalancer(name: $0, dnsName: nil) }, nextMarker: next)
+        return ClassicLoadBalancerPage(
+            loadBalancers: page.map { ClassicLoadBalancer(name: $0, dnsName: nil) },
+            nextMarker: next
+        )
     }
-    func describeTags(loadBalancerNames: [String], deadline: ContinuousClock.Instant?) async throws -> [String: [AWSTag]] {
+    func describeTags(loadBalancerNames: [String], deadline: ContinuousClock.Instant?) async throws -> [String:
+        [AWSTag]]
+    {
         aws.calls.withLock { $0.describeTags += 1 }
         guard let handler = aws.handlers.withLock({ $0.classicLoadBalancers }) else {
             throw FakeAWS.unexpected("DescribeTags")
         }
-        return Dictionary(try handler().filter { loadBalancerNames.contains($0.0) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(
+            try handler().filter { loadBalancerNames.contains($0.0) },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 }
 

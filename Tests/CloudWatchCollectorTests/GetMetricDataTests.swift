@@ -22,7 +22,14 @@ import Testing
     static func answerAll(_ input: GetMetricDataInput) -> GetMetricDataOutput {
         GetMetricDataOutput(
             results: input.queries.map {
-                MetricDataResult(id: $0.id, label: $0.label, timestamps: [CollectorHarness.now], values: [1], statusCode: "Complete", messages: [])
+                MetricDataResult(
+                    id: $0.id,
+                    label: $0.label,
+                    timestamps: [CollectorHarness.now],
+                    values: [1],
+                    statusCode: "Complete",
+                    messages: []
+                )
             },
             nextToken: nil,
             messages: []
@@ -65,7 +72,10 @@ import Testing
         let harness = try CollectorHarness(Self.rule(sets: 1), aws: aws)
         let scrape = await harness.scrape()
         #expect(aws.recorded.getMetricData.map(\.nextToken) == [nil, "page2"])
-        #expect(scrape.value("aws_elb_request_count_sum", ["job": "aws_elb", "instance": "", "load_balancer_name": "lb0"]) == 10)
+        #expect(
+            scrape.value("aws_elb_request_count_sum", ["job": "aws_elb", "instance": "", "load_balancer_name": "lb0"])
+                == 10
+        )
         #expect(scrape.scrapeError == 0)
     }
 
@@ -75,8 +85,22 @@ import Testing
                 GetMetricDataOutput(
                     results: input.queries.map {
                         $0.stat == "Maximum"
-                            ? MetricDataResult(id: $0.id, label: $0.label, timestamps: [], values: [], statusCode: "Forbidden", messages: ["denied"])
-                            : MetricDataResult(id: $0.id, label: $0.label, timestamps: [CollectorHarness.now], values: [5], statusCode: "Complete", messages: [])
+                            ? MetricDataResult(
+                                id: $0.id,
+                                label: $0.label,
+                                timestamps: [],
+                                values: [],
+                                statusCode: "Forbidden",
+                                messages: ["denied"]
+                            )
+                            : MetricDataResult(
+                                id: $0.id,
+                                label: $0.label,
+                                timestamps: [CollectorHarness.now],
+                                values: [5],
+                                statusCode: "Complete",
+                                messages: []
+                            )
                     },
                     nextToken: nil,
                     messages: []
@@ -85,7 +109,10 @@ import Testing
         )
         let harness = try CollectorHarness(Self.rule(sets: 1), aws: aws)
         let scrape = await harness.scrape()
-        #expect(scrape.value("aws_elb_request_count_sum", ["job": "aws_elb", "instance": "", "load_balancer_name": "lb0"]) == 5)
+        #expect(
+            scrape.value("aws_elb_request_count_sum", ["job": "aws_elb", "instance": "", "load_balancer_name": "lb0"])
+                == 5
+        )
         #expect(scrape.samples("aws_elb_request_count_maximum").isEmpty)
         #expect(scrape.scrapeError == 1)
         #expect(harness.metrics.value(.ruleErrors, ["AWS/ELB", "RequestCount", "StatusCodeForbidden"]) == 1)

@@ -11,7 +11,12 @@ import Testing
     static func tags(_ pairs: [(String, String)]) -> [AWSTag] { pairs.map { AWSTag(key: $0.0, value: $0.1) } }
 
     static func sums(_ value: Double = 42) -> @Sendable (GetMetricStatisticsInput) -> GetMetricStatisticsOutput {
-        { _ in GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: value, unit: "Count")]) }
+        { _ in
+            GetMetricStatisticsOutput(
+                label: nil,
+                datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: value, unit: "Count")]
+            )
+        }
     }
 
     static let classicRule = """
@@ -27,7 +32,9 @@ import Testing
             .init(
                 listMetrics: { _ in
                     ListMetricsOutput(
-                        metrics: loadBalancers.map { metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", $0.0))) },
+                        metrics: loadBalancers.map {
+                            metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", $0.0)))
+                        },
                         nextToken: nil
                     )
                 },
@@ -76,14 +83,16 @@ import Testing
 
     @Test func v2LoadBalancersMatchByTypeNameAndId() async throws {
         let alb = LoadBalancerV2(
-            arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-default-web-abc/50dc6c495c0c9188",
+            arn:
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-default-web-abc/50dc6c495c0c9188",
             name: "k8s-default-web-abc",
             type: "application",
             dnsName: nil
         )
         // moto writes NLB ARNs as app/...; the dimension is built from the Type.
         let nlb = LoadBalancerV2(
-            arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-shop-api-def/1234567890abcdef",
+            arn:
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-shop-api-def/1234567890abcdef",
             name: "k8s-shop-api-def",
             type: "network",
             dnsName: nil
@@ -98,7 +107,10 @@ import Testing
                                 metric(
                                     "AWS/ApplicationELB",
                                     "HealthyHostCount",
-                                    dims(("TargetGroup", "targetgroup/tg/1"), ("LoadBalancer", "app/k8s-default-web-abc/50dc6c495c0c9188"))
+                                    dims(
+                                        ("TargetGroup", "targetgroup/tg/1"),
+                                        ("LoadBalancer", "app/k8s-default-web-abc/50dc6c495c0c9188")
+                                    )
                                 )
                             ],
                             nextToken: nil
@@ -106,18 +118,31 @@ import Testing
                     default:
                         ListMetricsOutput(
                             metrics: [
-                                metric("AWS/NetworkELB", "HealthyHostCount", dims(("TargetGroup", "targetgroup/tg/2"), ("LoadBalancer", "net/k8s-shop-api-def/1234567890abcdef")))
+                                metric(
+                                    "AWS/NetworkELB",
+                                    "HealthyHostCount",
+                                    dims(
+                                        ("TargetGroup", "targetgroup/tg/2"),
+                                        ("LoadBalancer", "net/k8s-shop-api-def/1234567890abcdef")
+                                    )
+                                )
                             ],
                             nextToken: nil
                         )
                     }
                 },
                 getMetricStatistics: { _ in
-                    GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, average: 3)])
+                    GetMetricStatisticsOutput(
+                        label: nil,
+                        datapoints: [Datapoint(timestamp: CollectorHarness.now, average: 3)]
+                    )
                 },
                 v2LoadBalancers: {
                     [
-                        (alb, Self.tags([("ingress.k8s.aws/stack", "default/web"), ("elbv2.k8s.aws/cluster", "prod")])),
+                        (
+                            alb,
+                            Self.tags([("ingress.k8s.aws/stack", "default/web"), ("elbv2.k8s.aws/cluster", "prod")])
+                        ),
                         (nlb, Self.tags([("service.k8s.aws/stack", "shop/api"), ("elbv2.k8s.aws/cluster", "prod")])),
                     ]
                 }
@@ -146,7 +171,11 @@ import Testing
         let nlbSample = try #require(scrape.samples("aws_networkelb_healthy_host_count_average").first)
         let nlbLabels = Dictionary(uniqueKeysWithValues: nlbSample.labels.map { ($0.name, $0.value) })
         #expect(nlbLabels["namespace"] == "shop" && nlbLabels["service"] == "api")
-        #expect(scrape.samples("aws_elb_tags").contains { $0.labels.contains { $0 == ("load_balancer", "net/k8s-shop-api-def/1234567890abcdef") } })
+        #expect(
+            scrape.samples("aws_elb_tags").contains {
+                $0.labels.contains { $0 == ("load_balancer", "net/k8s-shop-api-def/1234567890abcdef") }
+            }
+        )
     }
 
     @Test func configuredTagMapAllTagsAndClashes() async throws {
@@ -227,7 +256,10 @@ import Testing
         let aws = FakeAWS(
             .init(
                 listMetrics: { _ in
-                    ListMetricsOutput(metrics: [metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", Self.classicName)))], nextToken: nil)
+                    ListMetricsOutput(
+                        metrics: [metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", Self.classicName)))],
+                        nextToken: nil
+                    )
                 },
                 getMetricStatistics: Self.sums(),
                 classicLoadBalancers: { throw AWSErrorFixture.accessDenied }

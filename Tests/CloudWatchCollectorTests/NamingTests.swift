@@ -21,7 +21,9 @@ import Testing
         #expect(MetricNaming.safeName(namespace.lowercased() + "_" + MetricNaming.snakeCase(metric)) == expected)
     }
 
-    @Test(arguments: [("p99.9", "_p99_9"), ("tm99", "_tm99"), ("TM(10%:90%)", "_tm_10_:90_"), ("IQM", "_iqm"), ("Sum", "_sum")])
+    @Test(arguments: [
+        ("p99.9", "_p99_9"), ("tm99", "_tm99"), ("TM(10%:90%)", "_tm_10_:90_"), ("IQM", "_iqm"), ("Sum", "_sum"),
+    ])
     func statisticSuffixes(statistic: String, expected: String) {
         #expect(MetricNaming.statisticSuffix(statistic) == expected)
     }
@@ -39,8 +41,16 @@ import Testing
         func labels(_ pairs: [(String, String)]) -> [String] {
             deriver.labels(for: pairs.map { AWSTag(key: $0.0, value: $0.1) }).map { "\($0.name)=\($0.value)" }
         }
-        #expect(labels([("kubernetes.io/service-name", "default/web"), ("kubernetes.io/cluster/my-cluster", "owned")]) == ["namespace=default", "service=web", "cluster=my-cluster"])
-        #expect(labels([("service.k8s.aws/stack", "shop/api"), ("elbv2.k8s.aws/cluster", "prod")]) == ["namespace=shop", "service=api", "cluster=prod"])
+        #expect(
+            labels([("kubernetes.io/service-name", "default/web"), ("kubernetes.io/cluster/my-cluster", "owned")]) == [
+                "namespace=default", "service=web", "cluster=my-cluster",
+            ]
+        )
+        #expect(
+            labels([("service.k8s.aws/stack", "shop/api"), ("elbv2.k8s.aws/cluster", "prod")]) == [
+                "namespace=shop", "service=api", "cluster=prod",
+            ]
+        )
         #expect(labels([("ingress.k8s.aws/stack", "default/web")]) == ["namespace=default", "ingress=web"])
         #expect(labels([("ingress.k8s.aws/stack", "my-group")]).isEmpty)
         #expect(labels([("kubernetes.io/service-name", "no-slash")]).isEmpty)

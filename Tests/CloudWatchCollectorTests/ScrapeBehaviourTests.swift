@@ -23,7 +23,10 @@ import Testing
         let aws = FakeAWS(
             .init(getMetricStatistics: { _ in
                 try await Task.sleep(for: .milliseconds(20))
-                return GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 1)])
+                return GetMetricStatisticsOutput(
+                    label: nil,
+                    datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 1)]
+                )
             })
         )
         let harness = try CollectorHarness(Self.rule(sets: 30, concurrency: 4), aws: aws)
@@ -37,7 +40,10 @@ import Testing
         let aws = FakeAWS(
             .init(getMetricStatistics: { input in
                 if input.dimensions.first?.value != "lb0" { try await Task.sleep(for: .seconds(30)) }
-                return GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 1)])
+                return GetMetricStatisticsOutput(
+                    label: nil,
+                    datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 1)]
+                )
             })
         )
         let harness = try CollectorHarness(Self.rule(sets: 3, concurrency: 3), aws: aws)

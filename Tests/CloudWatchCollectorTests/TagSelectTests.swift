@@ -18,13 +18,23 @@ import Testing
         """
 
     static func instances(_ ids: [String]) -> @Sendable (ListMetricsInput) -> ListMetricsOutput {
-        { _ in ListMetricsOutput(metrics: ids.map { metric("AWS/EC2", "CPUUtilization", dims(("InstanceId", $0))) }, nextToken: nil) }
+        { _ in
+            ListMetricsOutput(
+                metrics: ids.map { metric("AWS/EC2", "CPUUtilization", dims(("InstanceId", $0))) },
+                nextToken: nil
+            )
+        }
     }
 
-    static func averageByInstance(_ values: [String: Double]) -> @Sendable (GetMetricStatisticsInput) -> GetMetricStatisticsOutput {
+    static func averageByInstance(_ values: [String: Double])
+        -> @Sendable (GetMetricStatisticsInput) -> GetMetricStatisticsOutput
+    {
         { input in
             let value = values[input.dimensions.first?.value ?? ""] ?? 0
-            return GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, average: value)])
+            return GetMetricStatisticsOutput(
+                label: nil,
+                datapoints: [Datapoint(timestamp: CollectorHarness.now, average: value)]
+            )
         }
     }
 
@@ -38,7 +48,10 @@ import Testing
                 listMetrics: Self.instances(["i-1", "i-2"]),
                 getMetricStatistics: Self.averageByInstance(["i-1": 2, "i-2": 2]),
                 getResources: { _ in
-                    GetResourcesOutput(mappings: [Self.mapping("arn:aws:ec2:us-east-1:121212121212:instance/i-1")], paginationToken: nil)
+                    GetResourcesOutput(
+                        mappings: [Self.mapping("arn:aws:ec2:us-east-1:121212121212:instance/i-1")],
+                        paginationToken: nil
+                    )
                 }
             )
         )
@@ -47,8 +60,14 @@ import Testing
         let request = try #require(aws.recorded.getResources.first)
         #expect(request.resourceTypeFilters == ["ec2:instance"])
         #expect(request.tagFilters == [TagFilter(key: "Monitoring", values: ["enabled"])])
-        #expect(scrape.value("aws_ec2_cpuutilization_average", ["job": "aws_ec2", "instance": "", "instance_id": "i-1"]) == 2)
-        #expect(scrape.value("aws_ec2_cpuutilization_average", ["job": "aws_ec2", "instance": "", "instance_id": "i-2"]) == nil)
+        #expect(
+            scrape.value("aws_ec2_cpuutilization_average", ["job": "aws_ec2", "instance": "", "instance_id": "i-1"])
+                == 2
+        )
+        #expect(
+            scrape.value("aws_ec2_cpuutilization_average", ["job": "aws_ec2", "instance": "", "instance_id": "i-2"])
+                == nil
+        )
         #expect(
             scrape.value(
                 "aws_resource_info",
@@ -62,13 +81,19 @@ import Testing
     }
 
     @Test func customArnRegexp() async throws {
-        let arn = "arn:aws:wafv2:eu-west-1:123456789:regional/webacl/svc-integration-xxxx/d177aaf1-b18f-4f84-aa8e-f1c5c40fc426"
+        let arn =
+            "arn:aws:wafv2:eu-west-1:123456789:regional/webacl/svc-integration-xxxx/d177aaf1-b18f-4f84-aa8e-f1c5c40fc426"
         let set = dims(("Region", "eu-west-1"), ("Rule", "WebAclLog"), ("WebACL", "svc-integration-xxxx"))
         let aws = FakeAWS(
             .init(
-                listMetrics: { _ in ListMetricsOutput(metrics: [metric("AWS/WAFV2", "CountedRequests", set)], nextToken: nil) },
+                listMetrics: { _ in
+                    ListMetricsOutput(metrics: [metric("AWS/WAFV2", "CountedRequests", set)], nextToken: nil)
+                },
                 getMetricStatistics: { _ in
-                    GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 200)])
+                    GetMetricStatisticsOutput(
+                        label: nil,
+                        datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 200)]
+                    )
                 },
                 getResources: { _ in GetResourcesOutput(mappings: [Self.mapping(arn)], paginationToken: nil) }
             )
@@ -90,9 +115,15 @@ import Testing
         )
         let scrape = await harness.scrape()
         #expect(aws.recorded.getResources.first?.tagFilters == [])
-        let labels = ["job": "aws_wafv2", "instance": "", "region": "eu-west-1", "rule": "WebAclLog", "web_acl": "svc-integration-xxxx"]
+        let labels = [
+            "job": "aws_wafv2", "instance": "", "region": "eu-west-1", "rule": "WebAclLog",
+            "web_acl": "svc-integration-xxxx",
+        ]
         #expect(scrape.value("aws_wafv2_counted_requests_sum", labels) == 200)
-        #expect(scrape.samples("aws_resource_info").first?.labels.first { $0.name == "web_acl" }?.value == "svc-integration-xxxx")
+        #expect(
+            scrape.samples("aws_resource_info").first?.labels.first { $0.name == "web_acl" }?.value
+                == "svc-integration-xxxx"
+        )
     }
 
     @Test func loadBalancerArnDefaultRegexp() async throws {
@@ -101,18 +132,33 @@ import Testing
                 listMetrics: { _ in
                     ListMetricsOutput(
                         metrics: [
-                            metric("AWS/ApplicationELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancer", "app/myLB/123"))),
-                            metric("AWS/ApplicationELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancer", "app/myOtherLB/456"))),
+                            metric(
+                                "AWS/ApplicationELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "a"), ("LoadBalancer", "app/myLB/123"))
+                            ),
+                            metric(
+                                "AWS/ApplicationELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "a"), ("LoadBalancer", "app/myOtherLB/456"))
+                            ),
                         ],
                         nextToken: nil
                     )
                 },
                 getMetricStatistics: { _ in
-                    GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, average: 2)])
+                    GetMetricStatisticsOutput(
+                        label: nil,
+                        datapoints: [Datapoint(timestamp: CollectorHarness.now, average: 2)]
+                    )
                 },
                 getResources: { _ in
                     GetResourcesOutput(
-                        mappings: [Self.mapping("arn:aws:elasticloadbalancing:us-east-1:121212121212:loadbalancer/app/myLB/123")],
+                        mappings: [
+                            Self.mapping(
+                                "arn:aws:elasticloadbalancing:us-east-1:121212121212:loadbalancer/app/myLB/123"
+                            )
+                        ],
                         paginationToken: nil
                     )
                 },
@@ -135,7 +181,10 @@ import Testing
         )
         let scrape = await harness.scrape()
         #expect(aws.recorded.getMetricStatistics.count == 1)
-        #expect(scrape.samples("aws_resource_info").first?.labels.first { $0.name == "load_balancer" }?.value == "app/myLB/123")
+        #expect(
+            scrape.samples("aws_resource_info").first?.labels.first { $0.name == "load_balancer" }?.value
+                == "app/myLB/123"
+        )
     }
 
     @Test func paginationTokenAndResourceInfoDeduplication() async throws {
@@ -145,8 +194,17 @@ import Testing
                 getMetricStatistics: Self.averageByInstance(["i-1": 2, "i-2": 3]),
                 getResources: { input in
                     input.paginationToken == nil
-                        ? GetResourcesOutput(mappings: [Self.mapping("arn:aws:ec2:r:1:instance/i-1"), Self.mapping("arn:aws:ec2:r:1:instance/i-1")], paginationToken: "ABC")
-                        : GetResourcesOutput(mappings: [Self.mapping("arn:aws:ec2:r:1:instance/i-2")], paginationToken: nil)
+                        ? GetResourcesOutput(
+                            mappings: [
+                                Self.mapping("arn:aws:ec2:r:1:instance/i-1"),
+                                Self.mapping("arn:aws:ec2:r:1:instance/i-1"),
+                            ],
+                            paginationToken: "ABC"
+                        )
+                        : GetResourcesOutput(
+                            mappings: [Self.mapping("arn:aws:ec2:r:1:instance/i-2")],
+                            paginationToken: nil
+                        )
                 }
             )
         )
@@ -154,7 +212,10 @@ import Testing
         let scrape = await harness.scrape()
         #expect(aws.recorded.getResources.map(\.paginationToken) == [nil, "ABC"])
         #expect(scrape.samples("aws_resource_info").count == 2)
-        #expect(scrape.value("aws_ec2_cpuutilization_average", ["job": "aws_ec2", "instance": "", "instance_id": "i-2"]) == 3)
+        #expect(
+            scrape.value("aws_ec2_cpuutilization_average", ["job": "aws_ec2", "instance": "", "instance_id": "i-2"])
+                == 3
+        )
     }
 
     @Test func optionalTagSelectionDoesNotFilter() async throws {
@@ -164,7 +225,9 @@ import Testing
                 getMetricStatistics: Self.averageByInstance(["i-1": 2, "i-2": 3, "i-no-tag": 4]),
                 getResources: { _ in
                     GetResourcesOutput(
-                        mappings: [Self.mapping("arn:aws:ec2:r:1:instance/i-1"), Self.mapping("arn:aws:ec2:r:1:instance/i-2")],
+                        mappings: [
+                            Self.mapping("arn:aws:ec2:r:1:instance/i-1"), Self.mapping("arn:aws:ec2:r:1:instance/i-2"),
+                        ],
                         paginationToken: nil
                     )
                 }
@@ -198,7 +261,10 @@ import Testing
             .init(
                 listMetrics: { _ in ListMetricsOutput(metrics: [], nextToken: nil) },
                 getResources: { _ in
-                    GetResourcesOutput(mappings: [Self.mapping(arn, [("aws:cloudformation:stack-name", "web"), ("Env", "prod")])], paginationToken: nil)
+                    GetResourcesOutput(
+                        mappings: [Self.mapping(arn, [("aws:cloudformation:stack-name", "web"), ("Env", "prod")])],
+                        paginationToken: nil
+                    )
                 }
             )
         )

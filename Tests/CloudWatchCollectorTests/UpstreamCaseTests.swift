@@ -99,7 +99,11 @@ import Testing
         #expect(scrape.value("aws_elb_request_count_minimum", Self.elb) == 3)
         #expect(scrape.value("aws_elb_request_count_sample_count", Self.elb) == 4)
         #expect(scrape.value("aws_elb_request_count_sum", Self.elb) == 5)
-        #expect(aws.recorded.getMetricStatistics.first?.statistics == ["Sum", "SampleCount", "Minimum", "Maximum", "Average"])
+        #expect(
+            aws.recorded.getMetricStatistics.first?.statistics == [
+                "Sum", "SampleCount", "Minimum", "Maximum", "Average",
+            ]
+        )
         // C9: no aws_dimensions → HELP says `Dimensions: null`.
         #expect(
             scrape.family("aws_elb_request_count_sum")?.help
@@ -140,7 +144,11 @@ import Testing
             aws: aws
         )
         let scrape = await harness.scrape()
-        #expect(Set(aws.recorded.getMetricData.first?.queries.map(\.stat) ?? []) == ["Average", "Maximum", "Minimum", "SampleCount", "Sum"])
+        #expect(
+            Set(aws.recorded.getMetricData.first?.queries.map(\.stat) ?? []) == [
+                "Average", "Maximum", "Minimum", "SampleCount", "Sum",
+            ]
+        )
         #expect(scrape.value("aws_elb_request_count_average", Self.elb) == 1)
         #expect(scrape.value("aws_elb_request_count_sum", Self.elb) == 5)
         // C11: GetMetricData has no unit.
@@ -185,13 +193,20 @@ import Testing
                 )
             })
         )
-        let harness = try CollectorHarness("metrics:\n- aws_namespace: AWS/ELB\n  aws_metric_name: RequestCount\n", aws: aws)
+        let harness = try CollectorHarness(
+            "metrics:\n- aws_namespace: AWS/ELB\n  aws_metric_name: RequestCount\n",
+            aws: aws
+        )
         #expect(await harness.scrape().value("aws_elb_request_count_average", Self.elb) == 3)
     }
 
-    static func averages(_ table: [[MetricDimension]: Double]) -> @Sendable (GetMetricStatisticsInput) -> GetMetricStatisticsOutput {
+    static func averages(_ table: [[MetricDimension]: Double])
+        -> @Sendable (GetMetricStatisticsInput) -> GetMetricStatisticsOutput
+    {
         { input in
-            guard let value = table[input.dimensions] else { return GetMetricStatisticsOutput(label: nil, datapoints: []) }
+            guard let value = table[input.dimensions] else {
+                return GetMetricStatisticsOutput(label: nil, datapoints: [])
+            }
             return GetMetricStatisticsOutput(
                 label: nil,
                 datapoints: [Datapoint(timestamp: CollectorHarness.now, average: value, unit: "Count")]
@@ -212,13 +227,25 @@ import Testing
                 listMetrics: { _ in
                     ListMetricsOutput(
                         metrics: [
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"))),
                             metric(
                                 "AWS/ELB",
                                 "RequestCount",
-                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"), ("ThisExtraDimensionIsIgnored", "dummy"))
+                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"))
                             ),
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myOtherLB"))),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(
+                                    ("AvailabilityZone", "a"),
+                                    ("LoadBalancerName", "myLB"),
+                                    ("ThisExtraDimensionIsIgnored", "dummy")
+                                )
+                            ),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myOtherLB"))
+                            ),
                         ],
                         nextToken: nil
                     )
@@ -232,7 +259,12 @@ import Testing
         let harness = try CollectorHarness(Self.twoDimensionRule, aws: aws)
         let scrape = await harness.scrape()
         let list = try #require(aws.recorded.listMetrics.first)
-        #expect(list.dimensions == [DimensionFilter(name: "AvailabilityZone", value: nil), DimensionFilter(name: "LoadBalancerName", value: nil)])
+        #expect(
+            list.dimensions == [
+                DimensionFilter(name: "AvailabilityZone", value: nil),
+                DimensionFilter(name: "LoadBalancerName", value: nil),
+            ]
+        )
         #expect(list.metricName == "RequestCount" && list.recentlyActive)
         let labels = Self.elb.merging(["availability_zone": "a", "load_balancer_name": "myLB"]) { $1 }
         #expect(scrape.value("aws_elb_request_count_average", labels) == 2)
@@ -255,9 +287,21 @@ import Testing
                 listMetrics: { _ in
                     ListMetricsOutput(
                         metrics: [
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"))),
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB"))),
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myOtherLB"))),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"))
+                            ),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB"))
+                            ),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myOtherLB"))
+                            ),
                         ],
                         nextToken: nil
                     )
@@ -268,21 +312,31 @@ import Testing
                 ])
             )
         )
-        let harness = try CollectorHarness(Self.twoDimensionRule + "\n  aws_dimension_select:\n    LoadBalancerName: [myLB]\n", aws: aws)
+        let harness = try CollectorHarness(
+            Self.twoDimensionRule + "\n  aws_dimension_select:\n    LoadBalancerName: [myLB]\n",
+            aws: aws
+        )
         let scrape = await harness.scrape()
         #expect(scrape.samples("aws_elb_request_count_average").count == 2)
-        #expect(!aws.recorded.getMetricStatistics.contains { $0.dimensions.contains(MetricDimension(name: "LoadBalancerName", value: "myOtherLB")) })
+        #expect(
+            !aws.recorded.getMetricStatistics.contains {
+                $0.dimensions.contains(MetricDimension(name: "LoadBalancerName", value: "myOtherLB"))
+            }
+        )
     }
 
     @Test func allSelectDimensionsKnownSkipsListMetrics() async throws {
         let aws = FakeAWS(
-            .init(getMetricStatistics: Self.averages([
-                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB")): 2,
-                dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB")): 2,
-            ]))
+            .init(
+                getMetricStatistics: Self.averages([
+                    dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB")): 2,
+                    dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB")): 2,
+                ])
+            )
         )
         let harness = try CollectorHarness(
-            Self.twoDimensionRule + "\n  aws_dimension_select:\n    LoadBalancerName: [myLB]\n    AvailabilityZone: [a, b]\n",
+            Self.twoDimensionRule
+                + "\n  aws_dimension_select:\n    LoadBalancerName: [myLB]\n    AvailabilityZone: [a, b]\n",
             aws: aws
         )
         let scrape = await harness.scrape()
@@ -334,10 +388,26 @@ import Testing
                 listMetrics: { _ in
                     ListMetricsOutput(
                         metrics: [
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB1"))),
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB2"))),
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myOtherLB"))),
-                            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancerName", "xmyLB3"))),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB1"))
+                            ),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB2"))
+                            ),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myOtherLB"))
+                            ),
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "xmyLB3"))
+                            ),
                         ],
                         nextToken: nil
                     )
@@ -363,7 +433,13 @@ import Testing
                     input.nextToken == nil
                         ? ListMetricsOutput(metrics: [], nextToken: "ABC")
                         : ListMetricsOutput(
-                            metrics: [metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB")))],
+                            metrics: [
+                                metric(
+                                    "AWS/ELB",
+                                    "RequestCount",
+                                    dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"))
+                                )
+                            ],
                             nextToken: nil
                         )
                 },
@@ -382,7 +458,9 @@ import Testing
             .init(getMetricStatistics: { _ in
                 GetMetricStatisticsOutput(
                     label: nil,
-                    datapoints: [Datapoint(timestamp: CollectorHarness.now, extendedStatistics: ["p95": 1, "p99.99": 2])]
+                    datapoints: [
+                        Datapoint(timestamp: CollectorHarness.now, extendedStatistics: ["p95": 1, "p99.99": 2])
+                    ]
                 )
             })
         )
@@ -402,14 +480,22 @@ import Testing
             .init(
                 listMetrics: { input in
                     let withIndex = input.dimensions.count == 2
-                    let set = withIndex
-                        ? dims(("TableName", "myTable"), ("GlobalSecondaryIndexName", "myIndex")) : dims(("TableName", "myTable"))
-                    return ListMetricsOutput(metrics: [metric("AWS/DynamoDB", input.metricName ?? "", set)], nextToken: nil)
+                    let set =
+                        withIndex
+                        ? dims(("TableName", "myTable"), ("GlobalSecondaryIndexName", "myIndex"))
+                        : dims(("TableName", "myTable"))
+                    return ListMetricsOutput(
+                        metrics: [metric("AWS/DynamoDB", input.metricName ?? "", set)],
+                        nextToken: nil
+                    )
                 },
                 getMetricStatistics: { input in
                     let value: Double =
                         input.dimensions.count == 1 ? 3 : input.metricName == "ConsumedReadCapacityUnits" ? 1 : 2
-                    return GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: value)])
+                    return GetMetricStatisticsOutput(
+                        label: nil,
+                        datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: value)]
+                    )
                 }
             )
         )
@@ -429,30 +515,48 @@ import Testing
             aws: aws
         )
         let scrape = await harness.scrape()
-        let index = ["job": "aws_dynamodb", "instance": "", "table_name": "myTable", "global_secondary_index_name": "myIndex"]
+        let index = [
+            "job": "aws_dynamodb", "instance": "", "table_name": "myTable", "global_secondary_index_name": "myIndex",
+        ]
         #expect(scrape.value("aws_dynamodb_consumed_read_capacity_units_index_sum", index) == 1)
         #expect(scrape.value("aws_dynamodb_online_index_consumed_write_capacity_sum", index) == 2)
-        #expect(scrape.value("aws_dynamodb_consumed_read_capacity_units_sum", ["job": "aws_dynamodb", "instance": "", "table_name": "myTable"]) == 3)
+        #expect(
+            scrape.value(
+                "aws_dynamodb_consumed_read_capacity_units_sum",
+                ["job": "aws_dynamodb", "instance": "", "table_name": "myTable"]
+            ) == 3
+        )
     }
 
     @Test func recentlyActiveOnlyForShortRanges() async throws {
         let aws = FakeAWS(.init(listMetrics: { _ in ListMetricsOutput(metrics: [], nextToken: nil) }))
         let harness = try CollectorHarness(
-            Self.twoDimensionRule + "\n  range_seconds: 12000\n- aws_namespace: AWS/ELB\n  aws_metric_name: Latency\n  aws_dimensions: [LoadBalancerName]\n  range_seconds: 600\n",
+            Self.twoDimensionRule
+                + "\n  range_seconds: 12000\n- aws_namespace: AWS/ELB\n  aws_metric_name: Latency\n  aws_dimensions: [LoadBalancerName]\n  range_seconds: 600\n",
             aws: aws
         )
         _ = await harness.scrape()
-        let byName = Dictionary(uniqueKeysWithValues: aws.recorded.listMetrics.map { ($0.metricName ?? "", $0.recentlyActive) })
+        let byName = Dictionary(
+            uniqueKeysWithValues: aws.recorded.listMetrics.map { ($0.metricName ?? "", $0.recentlyActive) }
+        )
         #expect(byName == ["RequestCount": false, "Latency": true])
     }
 
-    @Test(arguments: ["list_metrics_cache_ttl: 500\n" + twoDimensionRule, twoDimensionRule + "\n  list_metrics_cache_ttl: 500\n"])
+    @Test(arguments: [
+        "list_metrics_cache_ttl: 500\n" + twoDimensionRule, twoDimensionRule + "\n  list_metrics_cache_ttl: 500\n",
+    ])
     func listMetricsCache(yaml: String) async throws {
         let aws = FakeAWS(
             .init(
                 listMetrics: { _ in
                     ListMetricsOutput(
-                        metrics: [metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB")))],
+                        metrics: [
+                            metric(
+                                "AWS/ELB",
+                                "RequestCount",
+                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"))
+                            )
+                        ],
                         nextToken: nil
                     )
                 },
@@ -473,7 +577,10 @@ import Testing
                 if input.metricName == "Latency" {
                     throw AWSErrorFixture.throttled
                 }
-                return GetMetricStatisticsOutput(label: nil, datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 7)])
+                return GetMetricStatisticsOutput(
+                    label: nil,
+                    datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 7)]
+                )
             })
         )
         let harness = try CollectorHarness(
