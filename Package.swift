@@ -108,6 +108,7 @@ let package = Package(
             name: "CloudWatchCollectorTests",
             dependencies: ["CloudWatchCollector", "AWSClient", "AWSCore", "ExporterConfig", "Exposition"]
         ),
+        .testTarget(name: "ExporterServerTests", dependencies: ["ExporterServer", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig"]
