@@ -17,19 +17,20 @@ skipped=0
 failures=()
 
 install_tools() {
-    local before
-    before=$(pgrep -x prometheus || true)
     if ! command -v promtool >/dev/null || ! command -v yamllint >/dev/null; then
+        local before pid
+        before=$(pgrep -x prometheus || true)
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus yamllint || return 1
+        # The Debian package may start its own server (default config under /etc/prometheus). Stop only such a
+        # process that appeared during the installation; never a Prometheus someone else started.
+        for pid in $(pgrep -x prometheus || true); do
+            grep -qw "$pid" <<<"$before" && continue
+            if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -Eq -- '--config.file=/etc/prometheus/|^/usr/bin/prometheus *$'; then
+                echo "stopping the prometheus server started by the package (pid $pid)"
+                kill "$pid" || true
+            fi
+        done
     fi
-    # The Debian package may start a Prometheus server; stop only a process that the installation started.
-    local pid
-    for pid in $(pgrep -x prometheus || true); do
-        if ! grep -qw "$pid" <<<"$before"; then
-            echo "stopping the prometheus server started by the package (pid $pid)"
-            kill "$pid" || true
-        fi
-    done
     python3 -c 'import yaml' 2>/dev/null || python3 -m pip install -q pyyaml || return 1
     command -v kubernetes-validate >/dev/null || python3 -m pip install -q kubernetes-validate ||
         echo "kubernetes-validate could not be installed; that check will be skipped"
