@@ -413,7 +413,7 @@ def lint_target(t: dict, ptitle, add) -> None:
         add("target-promql-rule", f"target {t.get('refId')}: invalid PromQL: {exc}: {expr}", panel=ptitle)
         return
     for text, frames in analysis.ranges:
-        if frames and frames[-1] in RATE_FUNCTIONS and text != "$__rate_interval":
+        if frames and frames[-1] in RATE_FUNCTIONS and text not in ("$__rate_interval", "${__rate_interval}"):
             add("target-rate-interval-rule", f"target {t.get('refId')}: {frames[-1]}() must use "
                 f"[$__rate_interval], not [{text}]", panel=ptitle)
     for sel in analysis.selectors:
