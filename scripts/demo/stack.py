@@ -73,7 +73,10 @@ def wait_until(what: str, predicate, timeout: float, interval: float = 1.0, stac
 class Stack:
     """Owns child processes (each in its own session so its whole process group can be stopped) and their logs."""
 
+    last: "Stack | None" = None  # the most recent stack, so a caller whose set-up raised can still stop it
+
     def __init__(self, workdir: Path):
+        Stack.last = self
         self.workdir = Path(workdir)
         self.logdir = self.workdir / "logs"
         self.logdir.mkdir(parents=True, exist_ok=True)

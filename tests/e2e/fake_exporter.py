@@ -82,6 +82,7 @@ class Fake:
         self.elbv2 = boto3.client("elbv2", config=cfg)
         self.lock = threading.Lock()
         self.requests: dict[tuple[str, str], int] = {}
+        self.requested: dict[tuple[str, str], int] = {}
         self.tags_at = 0.0
         self.lbs: dict[str, dict] = {}
 
@@ -154,6 +155,9 @@ class Fake:
             by_type: dict[str, int] = {}
             for lb in self.lbs.values():
                 by_type[lb["type"]] = by_type.get(lb["type"], 0) + 1
+            out += ["# TYPE cloudwatch_metrics_requested_total counter"]
+            out += [f'cloudwatch_metrics_requested_total{{metric_name="{m}",namespace="{n}"}} {float(c)}'
+                    for (n, m), c in sorted(self.requested.items())]
             out += ["# TYPE cloudwatch_exporter_load_balancer_tags_cache_entries gauge"]
             out += [f'cloudwatch_exporter_load_balancer_tags_cache_entries{{type="{t}"}} {float(n)}'
                     for t, n in sorted(by_type.items())]
@@ -196,6 +200,7 @@ class Fake:
             job = safe_name(ns.lower())
             for dimset in sets:
                 self.count(ns, "getMetricStatistics")
+                self.requested[(ns, metric)] = self.requested.get((ns, metric), 0) + 1
                 points = self.cw.get_metric_statistics(
                     Namespace=ns, MetricName=metric, Dimensions=dimset, Period=period, Statistics=stats,
                     StartTime=now - dt.timedelta(seconds=delay + rng),
