@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""End-to-end test: moto_server + seeded load balancers → the exporter → Prometheus with the repository's rules,
+plus kube-state-metrics-shaped series from a static file. Asserts through Prometheus's HTTP API that
+
+  (a) every recording rule in rules/*.rules.yml yields series with the labels it keeps (namespace + service, or
+      namespace + ingress), for seeded services;
+  (b) every `expr` of every dashboard in dashboards/*.json (template variables substituted) parses and returns data,
+      except the few queries in DASHBOARD_MAY_BE_EMPTY;
+  (c) the legacy join of docs/product.md, verbatim, returns the seeded service's series;
+  (d) every alert of rules/*.alerts.yml is loaded, the alerts the seeded story should trigger fire (high 5xx for
+      shop/frontend, no healthy hosts for payments/ledger) and nothing fires for healthy services or exporter health;
+plus checks of the exporter's own output (labels per seeded load balancer, aws_elb_tags, scrape health).
+
+    python3 tests/e2e/e2e.py [--exporter .build/debug/cloudwatch-tag-exporter] [--keep]
+    python3 tests/e2e/e2e.py --exporter tests/e2e/fake_exporter.py      # the Python stand-in
+
+Prints one line per check, then `N passed, M failed`; exits 1 on any failure (after printing the tail of every
+component's log; the logs stay under the printed work directory). The whole run is bounded (< 5 minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / "scripts" / "demo"))
+import stack as st  # noqa: E402  (shared with scripts/demo.sh)
+
+# The legacy recording-rule join from docs/product.md, copied verbatim: it must keep working unchanged.
+LEGACY_JOIN = ('kube_service_info * on(service) group_left(load_balancer_name) aws_elb_tags{service=~".+"} '
+               '* on(load_balancer_name) group_left() aws_elb_request_count_sum')
+
+# Dashboard queries allowed to return nothing on the seeded, healthy-exporter data (they still must parse).
+DASHBOARD_MAY_BE_EMPTY = {
+    r"cloudwatch_exporter_aws_api_errors_total": "no AWS call fails against moto",
+    r"cloudwatch_exporter_aws_api_retries_total": "no AWS call is retried against moto",
+    r"cloudwatch_exporter_rule_errors_total": "no rule fails on the demo config",
+    r"cloudwatch_exporter_load_balancer_tags_refresh_errors_total": "no tag refresh fails",
+    r"tagging_api_requests_total": "the demo config has no aws_tag_select, so the Tagging API is never called",
+}
+# Grafana's built-in variables, as the brief's fixed values for an instant query at "now".
+GRAFANA_BUILTINS = {"__rate_interval": "1m", "__interval": "1m", "__range": "5m", "__range_s": "300",
+                    "__range_ms": "300000", "__interval_ms": "60000"}
+PHASE_TIMEOUT = 200  # seconds for all checks after the stack is up; start-up has its own bounded waits
+
+
+class Results:
+    def __init__(self) -> None:
+        self.passed = 0
+        self.failed: list[str] = []
+
+    def record(self, name: str, ok: bool, detail: str = "") -> None:
+        if ok:
+            self.passed += 1
+            print(f"PASS {name}" + (f" ({detail})" if detail else ""), flush=True)
+        else:
+            self.failed.append(name)
+            print(f"FAIL {name}: {detail}", flush=True)
+
+
+def eventually(results: Results, name: str, check, deadline: float, interval: float = 3.0) -> None:
+    """Runs ``check`` (returning (ok, detail)) until it passes or the shared deadline passes: rules need a few
+    evaluations and scrapes before their inputs exist."""
+    ok, detail = False, "not run"
+    while True:
+        try:
+            ok, detail = check()
+        except Exception as exc:  # a check that raises has failed this round; keep the message
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        if ok or time.monotonic() >= deadline:
+            break
+        time.sleep(interval)
+    results.record(name, ok, detail)
+
+
+# --- rules ------------------------------------------------------------------------------------------------------
+
+def prepare_rules(src: Path, dst: Path) -> tuple[list[dict], list[dict]]:
+    """Copies rules/*.yml to ``dst`` with every alert's `for:` set to 0s and every group's interval to 5s: the test
+    cannot wait the 5-15 minutes the real `for:` durations ask for, and what is under test is the expressions and
+    labels, not the hold time (promtool tests in rules/tests/ cover the `for:` behaviour). Returns the recording
+    and alerting rules (with their file names)."""
+    dst.mkdir(parents=True, exist_ok=True)
+    records, alerts = [], []
+    for path in sorted(src.glob("*.yml")):
+        doc = yaml.safe_load(path.read_text()) or {}
+        for group in doc.get("groups", []):
+            group["interval"] = "5s"
+            for rule in group.get("rules", []):
+                if "alert" in rule:
+                    rule["for"] = "0s"
+                    rule.pop("keep_firing_for", None)
+                    alerts.append({**rule, "file": path.name})
+                elif "record" in rule:
+                    records.append({**rule, "file": path.name})
+        (dst / path.name).write_text(yaml.safe_dump(doc, sort_keys=False))
+    return records, alerts
+
+
+def labels_used(expr: str) -> set[str]:
+    """Label names an expression groups, joins or filters on."""
+    names: set[str] = set()
+    for m in re.finditer(r"\b(?:by|without|on|ignoring|group_left|group_right)\s*\(([^)]*)\)", expr):
+        names.update(n.strip() for n in m.group(1).split(",") if n.strip())
+    names.update(m.group(1) for m in re.finditer(r"\b([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)\s*\"", expr))
+    return names
+
+
+def check_recording_rule(stack: st.Stack, rule: dict, summary: dict):
+    expr = rule["expr"]
+    used = labels_used(expr)
+    need_ingress = "ingress" in used
+    need_service = "service" in used or not need_ingress
+    services = {(s["namespace"], s["service"]) for s in summary["services"]}
+    ingresses = {(i["namespace"], i["ingress"]) for i in summary["ingresses"]}
+    result = stack.query(rule["record"])
+    if not result:
+        return False, "no series"
+    got_svc = {(s["metric"].get("namespace", ""), s["metric"].get("service", "")) for s in result}
+    got_ing = {(s["metric"].get("namespace", ""), s["metric"].get("ingress", "")) for s in result}
+    problems = []
+    if need_service and not (got_svc & services):
+        problems.append(f"no series with a seeded namespace+service (got {sorted(got_svc)[:4]})")
+    if need_ingress and not (got_ing & ingresses):
+        problems.append(f"no series with a seeded namespace+ingress (got {sorted(got_ing)[:4]})")
+    keeps = "+".join(k for k, on in (("service", need_service), ("ingress", need_ingress)) if on)
+    return not problems, "; ".join(problems) or f"{len(result)} series, namespace+{keeps}"
+
+
+# --- dashboards -------------------------------------------------------------------------------------------------
+
+def dashboard_queries(directory: Path) -> list[tuple[str, str, str, set[str]]]:
+    """(file, panel title, expr, template variable names) for every `expr` in every dashboard."""
+    out = []
+    for path in sorted(directory.glob("*.json")):
+        doc = json.loads(path.read_text())
+        variables = {v.get("name", "") for v in doc.get("templating", {}).get("list", [])}
+
+        def walk(node, title: str) -> None:
+            if isinstance(node, dict):
+                title = node.get("title", title) if isinstance(node.get("title"), str) else title
+                if isinstance(node.get("expr"), str) and node["expr"].strip():
+                    out.append((path.name, title, node["expr"], variables))
+                for key, value in node.items():
+                    if key != "templating":
+                        walk(value, title)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value, title)
+
+        walk(doc, "")
+    return out
+
+
+def substitute(expr: str, variables: set[str]) -> str:
+    """Grafana template variables → an instant query: a matcher on a variable matches anything (`=~".*"`, so
+    empty labels like the exporter's instance="" match too), $__rate_interval/$__interval → 1m, $__range → 5m."""
+    names = sorted(variables | set(GRAFANA_BUILTINS), key=len, reverse=True)
+    ref = r"(?:\$\{(?:%s)(?::[^}]*)?\}|\$(?:%s)\b|\[\[(?:%s)\]\])" % (("|".join(map(re.escape, names)),) * 3)
+
+    expr = re.sub(r'([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)\s*"[^"]*' + ref + r'[^"]*"', r'\1=~".*"', expr)
+    for name, value in GRAFANA_BUILTINS.items():
+        expr = re.sub(r"\$\{%s\}|\$%s\b|\[\[%s\]\]" % (name, name, name), value, expr)
+    # $datasource (or any other variable left outside a matcher) has no meaning in PromQL: drop it.
+    expr = re.sub(ref, "", expr)
+    return expr
+
+
+def check_dashboard_query(stack: st.Stack, expr: str, may_be_empty: str | None):
+    result = stack.query(expr)  # raises PromQLError when it does not parse
+    if result:
+        return True, f"{len(result)} series"
+    if may_be_empty:
+        return True, f"empty, allowed: {may_be_empty}"
+    return False, "parses but returns no data"
+
+
+# --- the test ---------------------------------------------------------------------------------------------------
+
+def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="cwte-e2e-"))
+    print(f"e2e: work dir {workdir}", flush=True)
+    rules_src, dash_src = Path(args.rules_dir), Path(args.dashboards_dir)
+    records, alerts = prepare_rules(rules_src, workdir / "rules")
+    print(f"e2e: {len(records)} recording rules and {len(alerts)} alerts from {rules_src}; dashboards from "
+          f"{dash_src}", flush=True)
+    stack = st.Stack(workdir)
+    stack.start_moto()
+    summary = stack.seed(many=args.many)
+    stack.start_exporter(args.exporter, Path(args.config))
+    stack.start_ksm()
+    stack.start_prometheus([str(workdir / "rules" / "*.yml")], evaluation_interval="5s")
+    print(f"e2e: stack up (exporter {stack.exporter_url}, Prometheus {stack.prometheus_url})", flush=True)
+    deadline = time.monotonic() + PHASE_TIMEOUT
+
+    # --- the exporter's output, through Prometheus
+    def targets_up():
+        up = stack.query("up")
+        bad = [s["metric"].get("job") for s in up if s["value"][1] != "1"]
+        return len(up) >= 2 and not bad, f"up: {[(s['metric'].get('job'), s['value'][1]) for s in up]}"
+    eventually(results, "both scrape targets are up", targets_up, deadline)
+
+    for lb in summary["load_balancers"]:
+        (label, value), = lb["label_dimension"].items()
+
+        def lb_labels(lb=lb, label=label, value=value):
+            series = stack.query(f'{{__name__=~"aws_.+", __name__!="aws_elb_tags", {label}="{value}"}}')
+            if not series:
+                return False, f"no CloudWatch series with {label}={value}"
+            wrong = [s["metric"] for s in series
+                     if any(s["metric"].get(k) != v for k, v in lb["expected_labels"].items())]
+            if wrong:
+                return False, f"{len(wrong)}/{len(series)} series lack {lb['expected_labels']}, e.g. {wrong[0]}"
+            return True, f"{len(series)} series with {lb['expected_labels']}"
+        eventually(results, f"{lb['kind']} {lb['name']} series carry its tag labels", lb_labels, deadline)
+
+        def tags_series(lb=lb, label=label, value=value):
+            series = stack.query(f'aws_elb_tags{{{label}="{value}"}}')
+            return len(series) == 1, f"{len(series)} aws_elb_tags series"
+        eventually(results, f"aws_elb_tags for {lb['name']}", tags_series, deadline)
+
+    eventually(results, "exporter reports no scrape error",
+               lambda: (bool(r := stack.query("cloudwatch_exporter_scrape_error == 0")), f"{len(r)} series"), deadline)
+    _, body = st.http_get(stack.exporter_url + "/metrics", timeout=60)
+    lines = [ln for ln in body.splitlines() if "namespace=" in ln and not ln.startswith("#")]
+    results.record("exporter /metrics has namespace-labelled samples", bool(lines), f"{len(lines)} lines")
+
+    # --- (a) recording rules
+    for rule in records:
+        eventually(results, f"(a) recording rule {rule['record']}",
+                   lambda rule=rule: check_recording_rule(stack, rule, summary), deadline)
+
+    # --- (b) dashboards
+    for file, title, expr, variables in dashboard_queries(dash_src):
+        q = substitute(expr, variables)
+        allowed = next((why for pat, why in DASHBOARD_MAY_BE_EMPTY.items() if re.search(pat, q)), None)
+        eventually(results, f"(b) {file} / {title!r}: {' '.join(q.split())[:110]}",
+                   lambda q=q, allowed=allowed: check_dashboard_query(stack, q, allowed), deadline)
+
+    # --- (c) the legacy join
+    want = summary["legacy_join_service"]
+
+    def legacy():
+        series = stack.query(LEGACY_JOIN)
+        hit = [s for s in series if s["metric"].get("service") == want["service"]
+               and s["metric"].get("namespace") == want["namespace"]]
+        return bool(hit), (f"{st.series_text(hit[0])}" if hit else f"{len(series)} series, none for {want}")
+    eventually(results, "(c) product.md legacy join returns the seeded service", legacy, deadline)
+
+    # --- (d) alerts
+    def loaded():
+        groups = stack.api("/api/v1/rules")["groups"]
+        names = {r["name"] for g in groups for r in g["rules"] if r["type"] == "alerting"}
+        missing = sorted({a["alert"] for a in alerts} - names)
+        unhealthy = [f"{r['name']}: {r.get('lastError')}" for g in groups for r in g["rules"]
+                     if r.get("health") not in ("ok", "unknown")]
+        return not missing and not unhealthy, (f"missing {missing}; " if missing else "") + (
+            f"errors {unhealthy}" if unhealthy else f"{len(names)} alerts loaded, all rules healthy")
+    eventually(results, "(d) every alert of rules/*.alerts.yml is loaded and rules evaluate", loaded, deadline)
+
+    by_name = {a["alert"]: a for a in alerts}
+    healthy = {(s["namespace"], s["service"]) for s in summary["services"] if s["story"] == "healthy"}
+    healthy |= {(i["namespace"], i["ingress"]) for i in summary["ingresses"] if i["story"] == "healthy"}
+
+    def firing(metric_pattern: str, target: dict):
+        def check():
+            active = [a for a in stack.api("/api/v1/alerts")["alerts"] if a["state"] == "firing"]
+            hits = [a for a in active if re.search(metric_pattern, by_name.get(a["labels"].get("alertname"), {})
+                                                   .get("expr", ""))
+                    and all(a["labels"].get(k) == v for k, v in target.items())]
+            return bool(hits), (f"{hits[0]['labels']['alertname']} firing for {target}" if hits else
+                                f"no firing alert on {metric_pattern} for {target}; firing: "
+                                f"{[(a['labels'].get('alertname'), a['labels'].get('namespace'), a['labels'].get('service') or a['labels'].get('ingress')) for a in active]}")
+        return check
+
+    for target in summary["stories"]["high_5xx"]:
+        eventually(results, f"(d) a 5xx alert fires for {target}", firing(r"5_?xx", target), deadline)
+    for target in summary["stories"]["no_healthy_hosts"]:
+        eventually(results, f"(d) a healthy-host alert fires for {target}", firing(r"healthy_host", target),
+                   deadline)
+
+    # Negative checks: give the rules one more evaluation round, then look once.
+    time.sleep(6)
+    active = [a for a in stack.api("/api/v1/alerts")["alerts"] if a["state"] in ("firing", "pending")]
+    wrong = [a["labels"] for a in active
+             if (a["labels"].get("namespace"), a["labels"].get("service") or a["labels"].get("ingress")) in healthy]
+    results.record("(d) no alert fires for a healthy service or ingress", not wrong, str(wrong[:3]) if wrong else
+                   f"{len(active)} active alerts, none for the {len(healthy)} healthy services/ingresses")
+    exporter_alerts = {n for n, a in by_name.items() if "cloudwatch_exporter_" in a.get("expr", "")}
+    wrong = [a["labels"]["alertname"] for a in active if a["labels"].get("alertname") in exporter_alerts]
+    results.record("(d) no exporter-health alert fires", not wrong,
+                   f"firing: {wrong}" if wrong else f"{len(exporter_alerts)} exporter-health alerts quiet")
+    return stack
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--exporter", default=str(REPO_ROOT / ".build" / "debug" / "cloudwatch-tag-exporter"),
+                   help="exporter binary, or tests/e2e/fake_exporter.py")
+    p.add_argument("--config", default=str(REPO_ROOT / "scripts" / "demo" / "config.yml"))
+    p.add_argument("--rules-dir", default=str(REPO_ROOT / "rules"))
+    p.add_argument("--dashboards-dir", default=str(REPO_ROOT / "dashboards"))
+    p.add_argument("--many", type=int, default=60,
+                   help="extra classic ELBs (more than moto's page size of 50, so the exporter must page)")
+    p.add_argument("--workdir", help="work directory (default: a new temp dir)")
+    p.add_argument("--keep", action="store_true", help="keep the work directory even when everything passed")
+    args = p.parse_args(argv)
+    results = Results()
+    started = time.monotonic()
+    stack: st.Stack | None = None
+    try:
+        stack = run(args, results)
+    except KeyboardInterrupt:
+        results.record("run completed", False, "interrupted")
+    except Exception as exc:
+        results.record("stack start-up and checks", False, f"{type(exc).__name__}: {exc}")
+        traceback.print_exc()
+    finally:
+        workdir = None
+        if stack is None:
+            # run() failed before returning its stack: find it through the module-level registry.
+            stack = st.Stack.last
+        if stack is not None:
+            workdir = stack.workdir
+            stack.stop()
+            if results.failed:
+                stack.tail_logs(lines=25)
+            elif not args.keep and not args.workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
+                workdir = None
+    if workdir:
+        print(f"e2e: logs kept in {workdir}/logs")
+    print(f"e2e: {time.monotonic() - started:.0f} s")
+    print(f"{results.passed} passed, {len(results.failed)} failed")
+    return 1 if results.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""A stand-in for cloudwatch-tag-exporter, for developing the demo, rules and dashboards without the Swift build.
+
+Dev aid only: it is NOT the product and checks nothing about it. It speaks the same CLI
+(``fake_exporter.py <port> <config.yml>`` or ``--web.listen-address``/``--config.file``), reads the same AWS
+environment (``AWS_ENDPOINT_URL`` etc., so point it at moto), and emits series shaped like the exporter's:
+
+* ``aws_elb_request_count_sum{job="aws_elb",instance="",load_balancer_name="a1b2...",namespace="default",
+  service="test-service",cluster="demo"} 42.0 <ts ms>`` for every rule in the config (ListMetrics to find the
+  dimension sets whose names equal ``aws_dimensions``, then GetMetricStatistics, latest datapoint in the window);
+* labels from load balancer tags: ``kubernetes.io/service-name`` or ``service.k8s.aws/stack`` → namespace, service;
+  ``ingress.k8s.aws/stack`` → namespace, ingress; ``kubernetes.io/cluster/<c>`` or ``elbv2.k8s.aws/cluster`` → cluster;
+* ``aws_elb_tags{load_balancer_name=...|load_balancer=...,<sanitised tag keys>=<values>} 1`` per load balancer;
+* a few self metrics (scrape duration/error, request counters, tag cache gauges, build info).
+
+Endpoints: ``/metrics``, ``/-/healthy``, ``/-/ready``, ``POST /-/reload``. ``check-config FILE`` parses the YAML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+import yaml
+from botocore.config import Config
+
+
+def snake(s: str) -> str:
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s).lower()
+
+
+def safe_name(s: str) -> str:
+    return re.sub(r"__+", "_", re.sub(r"[^a-zA-Z0-9:_]", "_", s))
+
+
+def safe_label(s: str) -> str:
+    return re.sub(r"__+", "_", re.sub(r"[^a-zA-Z0-9_]", "_", s))
+
+
+def java_double(v: float) -> str:
+    return repr(float(v)) if v == v else "NaN"
+
+
+def esc(v: str) -> str:
+    return v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def labels_text(labels: list[tuple[str, str]]) -> str:
+    return "{" + ",".join(f'{k}="{esc(v)}"' for k, v in labels) + "}" if labels else ""
+
+
+def k8s_labels(tags: dict[str, str]) -> list[tuple[str, str]]:
+    out: dict[str, str] = {}
+    for key in ("kubernetes.io/service-name", "service.k8s.aws/stack"):
+        if "/" in tags.get(key, ""):
+            out["namespace"], out["service"] = tags[key].split("/", 1)
+            break
+    else:
+        if "/" in tags.get("ingress.k8s.aws/stack", ""):
+            out["namespace"], out["ingress"] = tags["ingress.k8s.aws/stack"].split("/", 1)
+    for key, value in tags.items():
+        if key.startswith("kubernetes.io/cluster/"):
+            out["cluster"] = key.split("/", 2)[2]
+    if "elbv2.k8s.aws/cluster" in tags:
+        out["cluster"] = tags["elbv2.k8s.aws/cluster"]
+    return list(out.items())
+
+
+class Fake:
+    def __init__(self, config_path: str):
+        self.config_path = config_path
+        self.config = self.load()
+        cfg = Config(region_name=self.config.get("region", "us-east-1"), retries={"max_attempts": 2})
+        self.cw = boto3.client("cloudwatch", config=cfg)
+        self.elb = boto3.client("elb", config=cfg)
+        self.elbv2 = boto3.client("elbv2", config=cfg)
+        self.lock = threading.Lock()
+        self.requests: dict[tuple[str, str], int] = {}
+        self.requested: dict[tuple[str, str], int] = {}
+        self.tags_at = 0.0
+        self.lbs: dict[str, dict] = {}
+
+    def load(self) -> dict:
+        with open(self.config_path) as f:
+            return yaml.safe_load(f) or {}
+
+    def count(self, service: str, action: str) -> None:
+        self.requests[(service, action)] = self.requests.get((service, action), 0) + 1
+
+    def refresh_tags(self) -> None:
+        lbs: dict[str, dict] = {}
+        marker = None
+        while True:
+            page = self.elb.describe_load_balancers(**({"Marker": marker} if marker else {}))
+            self.count("elb", "DescribeLoadBalancers")
+            names = [lb["LoadBalancerName"] for lb in page["LoadBalancerDescriptions"]]
+            for i in range(0, len(names), 20):
+                self.count("elb", "DescribeTags")
+                for d in self.elb.describe_tags(LoadBalancerNames=names[i:i + 20])["TagDescriptions"]:
+                    lbs[d["LoadBalancerName"]] = {"type": "classic", "label": ("load_balancer_name",
+                                                                               d["LoadBalancerName"]),
+                                                  "tags": {t["Key"]: t["Value"] for t in d.get("Tags", [])}}
+            marker = page.get("NextMarker")
+            if not marker:
+                break
+        marker = None
+        while True:
+            page = self.elbv2.describe_load_balancers(**({"Marker": marker} if marker else {}))
+            self.count("elbv2", "DescribeLoadBalancers")
+            arns = {lb["LoadBalancerArn"]: lb for lb in page["LoadBalancers"]}
+            keys = list(arns)
+            for i in range(0, len(keys), 20):
+                self.count("elbv2", "DescribeTags")
+                for d in self.elbv2.describe_tags(ResourceArns=keys[i:i + 20])["TagDescriptions"]:
+                    lb = arns[d["ResourceArn"]]
+                    _, name, lb_id = d["ResourceArn"].split(":loadbalancer/", 1)[1].split("/", 2)
+                    prefix = {"application": "app", "network": "net", "gateway": "gwy"}[lb["Type"]]
+                    dim = f"{prefix}/{name}/{lb_id}"
+                    lbs[dim] = {"type": lb["Type"], "label": ("load_balancer", dim),
+                                "tags": {t["Key"]: t["Value"] for t in d.get("Tags", [])}}
+            marker = page.get("NextMarker")
+            if not marker:
+                break
+        self.lbs = lbs
+        self.tags_at = time.time()
+
+    def scrape(self) -> str:
+        started = time.time()
+        out: list[str] = []
+        error = 0
+        with self.lock:
+            try:
+                if time.time() - self.tags_at > 60:
+                    self.refresh_tags()
+                out += self.cloudwatch()
+            except Exception as exc:  # the real exporter reports this as scrape_error too
+                print(f"fake exporter: scrape failed: {exc}", file=sys.stderr, flush=True)
+                error = 1
+            out += ["# HELP aws_elb_tags Tags of the AWS load balancer", "# TYPE aws_elb_tags gauge"]
+            for lb in self.lbs.values():
+                labels = [lb["label"]] + [(safe_label(k), v) for k, v in lb["tags"].items()]
+                out.append(f"aws_elb_tags{labels_text(labels)} 1.0")
+            out += ["# TYPE cloudwatch_exporter_aws_api_requests_total counter"]
+            out += [f'cloudwatch_exporter_aws_api_requests_total{{service="{s}",action="{a}"}} {float(n)}'
+                    for (s, a), n in sorted(self.requests.items())]
+            out += ["# TYPE cloudwatch_requests_total counter"]
+            out += [f'cloudwatch_requests_total{{action="{a}",namespace="{s}"}} {float(n)}'
+                    for (s, a), n in sorted(self.requests.items()) if s.startswith("AWS/")]
+            by_type: dict[str, int] = {}
+            for lb in self.lbs.values():
+                by_type[lb["type"]] = by_type.get(lb["type"], 0) + 1
+            out += ["# TYPE cloudwatch_metrics_requested_total counter"]
+            out += [f'cloudwatch_metrics_requested_total{{metric_name="{m}",namespace="{n}"}} {float(c)}'
+                    for (n, m), c in sorted(self.requested.items())]
+            out += ["# TYPE cloudwatch_exporter_load_balancer_tags_cache_entries gauge"]
+            out += [f'cloudwatch_exporter_load_balancer_tags_cache_entries{{type="{t}"}} {float(n)}'
+                    for t, n in sorted(by_type.items())]
+            out += ["# TYPE cloudwatch_exporter_load_balancer_tags_cache_age_seconds gauge",
+                    f"cloudwatch_exporter_load_balancer_tags_cache_age_seconds {time.time() - self.tags_at:.3f}",
+                    "# TYPE cloudwatch_exporter_scrape_missed_requests gauge",
+                    "cloudwatch_exporter_scrape_missed_requests 0.0",
+                    "# TYPE cloudwatch_exporter_build_info gauge",
+                    'cloudwatch_exporter_build_info{build_version="fake",release_date="unknown"} 1.0',
+                    "# TYPE cloudwatch_exporter_scrape_duration_seconds gauge",
+                    f"cloudwatch_exporter_scrape_duration_seconds {time.time() - started:.4f}",
+                    "# TYPE cloudwatch_exporter_scrape_error gauge",
+                    f"cloudwatch_exporter_scrape_error {float(error)}"]
+        return "\n".join(out) + "\n"
+
+    def cloudwatch(self) -> list[str]:
+        cfg = self.config
+        now = dt.datetime.now(dt.timezone.utc)
+        families: dict[str, list[str]] = {}
+        for rule in cfg.get("metrics", []):
+            ns, metric = rule["aws_namespace"], rule["aws_metric_name"]
+            dims = rule.get("aws_dimensions") or []
+            period = int(rule.get("period_seconds", cfg.get("period_seconds", 60)))
+            delay = int(rule.get("delay_seconds", cfg.get("delay_seconds", 600)))
+            rng = int(rule.get("range_seconds", cfg.get("range_seconds", 600)))
+            stats = rule.get("aws_statistics") or ["Sum", "SampleCount", "Minimum", "Maximum", "Average"]
+            listed, token = [], None
+            while True:
+                self.count(ns, "listMetrics")
+                page = self.cw.list_metrics(Namespace=ns, MetricName=metric, **({"NextToken": token} if token else {}))
+                listed += page["Metrics"]
+                token = page.get("NextToken")
+                if not token:
+                    break
+            # moto lists a multi-dimension metric once per datapoint put: de-duplicate the dimension sets.
+            unique = {tuple(sorted((d["Name"], d["Value"]) for d in m["Dimensions"])) for m in listed}
+            sets = [[{"Name": n, "Value": v} for n, v in key] for key in sorted(unique)
+                    if sorted(n for n, _ in key) == sorted(dims)]
+            base = safe_name(ns.lower() + "_" + snake(metric))
+            job = safe_name(ns.lower())
+            for dimset in sets:
+                self.count(ns, "getMetricStatistics")
+                self.requested[(ns, metric)] = self.requested.get((ns, metric), 0) + 1
+                points = self.cw.get_metric_statistics(
+                    Namespace=ns, MetricName=metric, Dimensions=dimset, Period=period, Statistics=stats,
+                    StartTime=now - dt.timedelta(seconds=delay + rng),
+                    EndTime=now - dt.timedelta(seconds=delay))["Datapoints"]
+                if not points:
+                    continue
+                latest = max(points, key=lambda p: p["Timestamp"])
+                by_name = {d["Name"]: d["Value"] for d in dimset}
+                labels = [("job", job), ("instance", "")]
+                labels += [(safe_label(snake(n)), by_name[n]) for n in dims]
+                lb_key = by_name.get("LoadBalancerName") or by_name.get("LoadBalancer")
+                lb = self.lbs.get(lb_key or "")
+                if lb:
+                    labels += k8s_labels(lb["tags"])
+                ts = int(latest["Timestamp"].timestamp() * 1000)
+                for stat in stats:
+                    if stat in latest:
+                        name = f"{base}_{snake(stat)}"
+                        families.setdefault(name, []).append(
+                            f"{name}{labels_text(labels)} {java_double(latest[stat])} {ts}")
+        out = []
+        for name, lines in families.items():
+            out += [f"# HELP {name} CloudWatch metric (fake exporter)", f"# TYPE {name} gauge", *lines]
+        return out
+
+
+class Handler(BaseHTTPRequestHandler):
+    fake: Fake
+
+    def send(self, code: int, body: str, ctype: str = "text/plain; version=0.0.4; charset=utf-8") -> None:
+        data = body.encode()
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == "/metrics":
+            self.send(200, self.fake.scrape())
+        elif path in ("/-/healthy", "/-/ready"):
+            self.send(200, "OK\n")
+        else:
+            self.send(404, "not found\n")
+
+    def do_POST(self) -> None:
+        if self.path == "/-/reload":
+            try:
+                self.fake.config = self.fake.load()
+                self.send(200, "reloaded\n")
+            except Exception as exc:
+                self.send(500, f"reload failed: {exc}\n")
+        else:
+            self.send(405, "method not allowed\n")
+
+    def log_message(self, fmt: str, *args) -> None:
+        pass
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["check-config"]:
+        with open(argv[1]) as f:
+            yaml.safe_load(f)
+        print("config OK (fake exporter: YAML syntax only)")
+        return 0
+    p = argparse.ArgumentParser()
+    p.add_argument("port", nargs="?")
+    p.add_argument("config", nargs="?")
+    p.add_argument("--web.listen-address", dest="listen")
+    p.add_argument("--config.file", dest="config_file")
+    p.add_argument("--log.level", dest="log_level", default="info")
+    a = p.parse_args(argv)
+    host, port = "0.0.0.0", int(a.port or 9106)
+    if a.listen:
+        host, _, port_s = a.listen.rpartition(":")
+        port = int(port_s)
+    Handler.fake = Fake(a.config_file or a.config)
+    server = ThreadingHTTPServer((host or "0.0.0.0", port), Handler)
+    print(f"fake exporter listening on {host}:{port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
