@@ -167,7 +167,8 @@ extension ConfigDecoder {
                 entry.value,
                 .top(entry.key),
                 "aws_retry_max_delay_seconds (\(config.aws.retryMaxDelaySeconds)) is below "
-                    + "aws_retry_base_delay_seconds (\(config.aws.retryBaseDelaySeconds)); every backoff is capped at it"
+                    + "aws_retry_base_delay_seconds (\(config.aws.retryBaseDelaySeconds)); "
+                    + "every backoff is capped at it"
             )
         }
     }
