@@ -80,9 +80,16 @@ extension ConfigDecoder {
             return config
         }
         var anyRuleSetsCacheTTL = false
+        var firstIndexOfRule: [MetricRule: Int] = [:]
         for (index, item) in items.enumerated() {
-            guard let rule = rule(item, path: KeyPath.top("metrics").index(index), defaults: defaults, config: config)
-            else { continue }
+            let path = KeyPath.top("metrics").index(index)
+            guard let rule = rule(item, path: path, defaults: defaults, config: config) else { continue }
+            if let first = firstIndexOfRule[rule] {
+                // Upstream would print the same families twice (and crash at load if both set a cache TTL).
+                warning(item, path, "this rule repeats metrics[\(first)]; it only adds AWS requests")
+            } else {
+                firstIndexOfRule[rule] = index
+            }
             anyRuleSetsCacheTTL = anyRuleSetsCacheTTL || rule.listMetricsCacheTTL != nil
             config.rules.append(rule)
         }

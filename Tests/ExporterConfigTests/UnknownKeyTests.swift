@@ -57,6 +57,14 @@ import Testing
         #expect(loaded.warnings.first?.message.contains("did you mean LoadBalancerName?") == true)
     }
 
+    @Test func repeatedRuleWarns() throws {
+        let rule = "- aws_namespace: AWS/ELB\n  aws_metric_name: RequestCount\n"
+        let loaded = try parse("metrics:\n\(rule)- aws_namespace: AWS/ELB\n  aws_metric_name: Latency\n\(rule)")
+        #expect(loaded.config.rules.count == 3)
+        #expect(loaded.warnings.map(\.keyPath) == ["metrics[2]"])
+        #expect(loaded.warnings.first?.message.contains("repeats metrics[0]") == true)
+    }
+
     @Test func knownKeyListsCoverTheDocumentedKeys() {
         #expect(ConfigLoader.knownTopLevelKeys.count == 18)
         #expect(ConfigLoader.knownRuleKeys.count == 17)
