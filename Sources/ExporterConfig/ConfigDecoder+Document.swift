@@ -80,9 +80,16 @@ extension ConfigDecoder {
             return config
         }
         var anyRuleSetsCacheTTL = false
+        var firstIndexOfRule: [MetricRule: Int] = [:]
         for (index, item) in items.enumerated() {
-            guard let rule = rule(item, path: KeyPath.top("metrics").index(index), defaults: defaults, config: config)
-            else { continue }
+            let path = KeyPath.top("metrics").index(index)
+            guard let rule = rule(item, path: path, defaults: defaults, config: config) else { continue }
+            if let first = firstIndexOfRule[rule] {
+                // Upstream would print the same families twice (and crash at load if both set a cache TTL).
+                warning(item, path, "this rule repeats metrics[\(first)]; it only adds AWS requests")
+            } else {
+                firstIndexOfRule[rule] = index
+            }
             anyRuleSetsCacheTTL = anyRuleSetsCacheTTL || rule.listMetricsCacheTTL != nil
             config.rules.append(rule)
         }
@@ -167,7 +174,8 @@ extension ConfigDecoder {
                 entry.value,
                 .top(entry.key),
                 "aws_retry_max_delay_seconds (\(config.aws.retryMaxDelaySeconds)) is below "
-                    + "aws_retry_base_delay_seconds (\(config.aws.retryBaseDelaySeconds)); every backoff is capped at it"
+                    + "aws_retry_base_delay_seconds (\(config.aws.retryBaseDelaySeconds)); "
+                    + "every backoff is capped at it"
             )
         }
     }

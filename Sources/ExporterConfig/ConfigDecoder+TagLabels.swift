@@ -57,7 +57,8 @@ extension ConfigDecoder {
                 error(
                     pair.keyNode,
                     keyPath,
-                    "tag key \(pair.key) is \(keyValue.kindDescription) in YAML 1.1, not a string; quote it: \"\(pair.key)\""
+                    "tag key \(pair.key) is \(keyValue.kindDescription) in YAML 1.1, not a string; "
+                        + "quote it: \"\(pair.key)\""
                 )
                 continue
             }

@@ -169,7 +169,8 @@ struct ConfigDecoder {
                 error(
                     pair.keyNode,
                     keyPath,
-                    "key \(pair.key) is \(keyValue.kindDescription) in YAML 1.1, not a string; quote it: \"\(pair.key)\""
+                    "key \(pair.key) is \(keyValue.kindDescription) in YAML 1.1, not a string; "
+                        + "quote it: \"\(pair.key)\""
                 )
             }
             if let values = stringList(pair.value, keyPath) { result.append((pair.key, values)) }

@@ -69,7 +69,7 @@ public enum ConfigLoader {
         }
         let config = decoder.document(root)
         guard decoder.errors.isEmpty, let config else {
-            throw ConfigError(diagnostics: inDocumentOrder(decoder.errors))
+            throw ConfigError(diagnostics: inDocumentOrder(decoder.errors), warnings: inDocumentOrder(decoder.warnings))
         }
         return LoadedConfig(config: config, warnings: inDocumentOrder(decoder.warnings))
     }

@@ -57,7 +57,9 @@ public enum JavaDouble {
     /// (which is shortest-round-trip and closest) and adjusted for Java's two-digit rule.
     static func shortestDecimalDigits(_ magnitude: Double) -> DecimalDigits {
         let decimal = parseDecimalDigits(magnitude.description)
-        guard decimal.digits.count == 1 else { return decimal }
+        // For normal doubles the rounding interval is far narrower than a second digit's step, so the closest
+        // two-digit decimal is the one-digit result itself; only subnormals can differ.
+        guard decimal.digits.count == 1, magnitude < Double.leastNormalMagnitude else { return decimal }
         // Java picks among decimals of length ≤ 2 the one closest to the exact value; that can be a two-digit
         // decimal when the one-digit one is far away (subnormals). printf's `%.1e` is the correctly rounded
         // two-digit decimal; keep it if it still round-trips.

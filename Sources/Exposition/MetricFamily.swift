@@ -1,5 +1,5 @@
 /// A named group of samples sharing HELP and TYPE.
-public struct MetricFamily: Sendable {
+public struct MetricFamily: Sendable, Equatable {
     /// The family name; for counters the name WITHOUT `_total` (the OpenMetrics family name).
     public var name: String
     /// The HELP text, unescaped.

@@ -22,7 +22,8 @@ public struct Sample: Sendable, Equatable {
         self.timestampMilliseconds = timestampMilliseconds
     }
 
-    /// Two samples are equal when name, labels (in order), value and timestamp are equal.
+    /// Two samples are equal when name, labels (in order), value and timestamp are equal; NaN equals NaN here, so
+    /// tests can compare rendered-to-be samples.
     public static func == (lhs: Sample, rhs: Sample) -> Bool {
         guard lhs.name == rhs.name, lhs.value == rhs.value || (lhs.value.isNaN && rhs.value.isNaN),
             lhs.timestampMilliseconds == rhs.timestampMilliseconds, lhs.labels.count == rhs.labels.count

@@ -59,6 +59,24 @@ import Testing
         }
     }
 
+    /// An unknown key often explains an error (a misspelt required key), so the warnings travel with the errors.
+    @Test func warningsAccompanyErrors() throws {
+        do {
+            _ = try parse("metrics:\n- aws_namespace: AWS/ELB\n  aws_metric_nam: RequestCount\n")
+            Issue.record("expected an error")
+        } catch let error as ConfigError {
+            #expect(error.diagnostics.map(\.message) == ["Must provide aws_namespace and aws_metric_name"])
+            #expect(error.warnings.map(\.keyPath) == ["metrics[0].aws_metric_nam"])
+            #expect(
+                error.description == """
+                    config.yml:2:3: metrics[0]: Must provide aws_namespace and aws_metric_name
+                    config.yml:3:3: metrics[0].aws_metric_nam: warning: unknown key "aws_metric_nam" is ignored; \
+                    did you mean aws_metric_name?
+                    """
+            )
+        }
+    }
+
     @Test func multipleDocumentsAreRejected() {
         let diagnostics = errors("metrics: []\n---\nmetrics: []\n")
         #expect(diagnostics.count == 1)

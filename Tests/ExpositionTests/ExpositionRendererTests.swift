@@ -109,14 +109,16 @@ import Testing
         )
         #expect(
             lines[count + 1]
-                == #"aws_elb_request_count_sum{job="aws_elb",instance="",load_balancer_name="lb-99999",} 24999.75 1675847199999"#
+                == #"aws_elb_request_count_sum{job="aws_elb",instance="",load_balancer_name="lb-99999",} "#
+                + "24999.75 1675847199999"
         )
         let openMetrics = ExpositionRenderer.render([family], format: .openMetrics100, nameFilter: nil)
         let omLines = String(decoding: openMetrics, as: UTF8.self).split(separator: "\n")
         #expect(omLines.count == count + 3)
         #expect(
             omLines[50_002]
-                == #"aws_elb_request_count_sum{job="aws_elb",instance="",load_balancer_name="lb-50000"} 12500.0 1675847150.000"#
+                == #"aws_elb_request_count_sum{job="aws_elb",instance="",load_balancer_name="lb-50000"} "#
+                + "12500.0 1675847150.000"
         )
     }
 }

@@ -57,6 +57,30 @@ import Testing
         }
     }
 
+    /// Values of the magnitudes CloudWatch returns round-trip too, and use Java's layout for their range.
+    @Test func roundTripsRealisticValuesWithJavaLayout() throws {
+        var generator = SplitMix64(seed: 42)
+        let plain = try Regex(#"^-?(0|[1-9][0-9]*)\.[0-9]+$"#)
+        let scientific = try Regex(#"^-?[1-9]\.[0-9]+E-?[1-9][0-9]*$"#)
+        for exponent in -6...10 {
+            for _ in 0..<500 {
+                let mantissa = Double(generator.next() % 1_000_000_000) / 1e8
+                let value = mantissa * pow10(exponent)
+                let text = JavaDouble.format(value)
+                #expect(Double(text) == value, "\(value) formatted as \(text)")
+                if value == 0 { continue }
+                let isPlain = value.magnitude >= 1e-3 && value.magnitude < 1e7
+                #expect(text.wholeMatch(of: isPlain ? plain : scientific) != nil, "\(value) formatted as \(text)")
+            }
+        }
+    }
+
+    private func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<exponent.magnitude { result *= 10 }
+        return exponent < 0 ? 1 / result : result
+    }
+
     /// Plain notation exactly for magnitudes in [1e-3, 1e7), as Java does.
     @Test func switchesToScientificAtJavasThresholds() {
         #expect(!JavaDouble.format(0.001).contains("E"))
