@@ -386,9 +386,13 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
-def _demo_root() -> Path:
+def _demo_root(keep: int = 3) -> Path:
+    """.demo/ (git-ignored), pruned to the ``keep`` newest earlier runs so Prometheus data does not pile up."""
     root = REPO_ROOT / ".demo"
     root.mkdir(exist_ok=True)
+    runs = sorted(root.glob("run-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
     return root
 
 

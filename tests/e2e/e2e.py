@@ -191,7 +191,15 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="cwte-e2e-"))
     print(f"e2e: work dir {workdir}", flush=True)
     rules_src, dash_src = Path(args.rules_dir), Path(args.dashboards_dir)
+    exporter = Path(args.exporter)
+    if not exporter.exists():
+        raise st.StackError(f"no exporter at {exporter} (build it with `swift build --product "
+                            "cloudwatch-tag-exporter`, or pass --exporter tests/e2e/fake_exporter.py)")
     records, alerts = prepare_rules(rules_src, workdir / "rules")
+    # An empty rules/ or dashboards/ would make (a), (b) and (d) pass vacuously.
+    results.record("rules/*.rules.yml has recording rules", bool(records), f"{len(records)} in {rules_src}")
+    results.record("rules/*.alerts.yml has alerts", bool(alerts), f"{len(alerts)} in {rules_src}")
+    results.record("dashboards/*.json have queries", bool(dashboard_queries(dash_src)), str(dash_src))
     print(f"e2e: {len(records)} recording rules and {len(alerts)} alerts from {rules_src}; dashboards from "
           f"{dash_src}", flush=True)
     stack = st.Stack(workdir)
