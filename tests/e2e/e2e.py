@@ -286,9 +286,11 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
             hits = [a for a in active if re.search(metric_pattern, by_name.get(a["labels"].get("alertname"), {})
                                                    .get("expr", ""))
                     and all(a["labels"].get(k) == v for k, v in target.items())]
-            return bool(hits), (f"{hits[0]['labels']['alertname']} firing for {target}" if hits else
-                                f"no firing alert on {metric_pattern} for {target}; firing: "
-                                f"{[(a['labels'].get('alertname'), a['labels'].get('namespace'), a['labels'].get('service') or a['labels'].get('ingress')) for a in active]}")
+            if hits:
+                return True, f"{hits[0]['labels']['alertname']} firing for {target}"
+            seen = [(a["labels"].get("alertname"), a["labels"].get("namespace"),
+                     a["labels"].get("service") or a["labels"].get("ingress")) for a in active]
+            return False, f"no firing alert on {metric_pattern} for {target}; firing: {seen}"
         return check
 
     for target in summary["stories"]["high_5xx"]:
