@@ -9,7 +9,8 @@ plus kube-state-metrics-shaped series from a static file. Asserts through Promet
   (c) the legacy join of docs/product.md, verbatim, returns the seeded service's series;
   (d) every alert of rules/*.alerts.yml is loaded, the alerts the seeded story should trigger fire (high 5xx for
       shop/frontend, no healthy hosts for payments/ledger) and nothing fires for healthy services or exporter health;
-plus checks of the exporter's own output (labels per seeded load balancer, aws_elb_tags, scrape health).
+plus checks of the exporter's own output: tag labels and host counts per seeded load balancer, aws_elb_tags,
+labels on more load balancers than one DescribeLoadBalancers page, no scrape error.
 
     python3 tests/e2e/e2e.py [--exporter .build/debug/cloudwatch-tag-exporter] [--keep]
     python3 tests/e2e/e2e.py --exporter tests/e2e/fake_exporter.py      # the Python stand-in
@@ -236,6 +237,27 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
             series = stack.query(f'aws_elb_tags{{{label}="{value}"}}')
             return len(series) == 1, f"{len(series)} aws_elb_tags series"
         eventually(results, f"aws_elb_tags for {lb['name']}", tags_series, deadline)
+
+        # The story in numbers: host counts straight from CloudWatch (3 pods, or 0 for the broken NLB).
+        family = lb["cw_namespace"].lower().replace("/", "_") + "_healthy_host_count_average"
+        want_hosts = 0.0 if lb["story"] == "no_healthy_hosts" else 3.0
+
+        def hosts(family=family, label=label, value=value, want_hosts=want_hosts):
+            series = stack.query(f'{family}{{{label}="{value}"}}')
+            got = sorted({float(s["value"][1]) for s in series})
+            return got == [want_hosts], f"{family} = {got}, want {want_hosts}"
+        eventually(results, f"{lb['name']} healthy hosts match the seeded story", hosts, deadline)
+
+    if summary["many"]:
+        # More classic ELBs than moto's DescribeLoadBalancers page (50): labelling them all needs paging.
+        def paged():
+            got = {s["metric"].get("load_balancer_name") for s in
+                   stack.query('aws_elb_request_count_sum{namespace="bulk", service=~"bulk-.+"}')}
+            missing = set(summary["many"]) - got
+            return not missing, (f"{len(missing)} of {len(summary['many'])} extra ELBs unlabelled, e.g. "
+                                 f"{sorted(missing)[:2]}" if missing else f"all {len(got)} extra ELBs labelled")
+        eventually(results, f"all {len(summary['many'])} extra classic ELBs are labelled (tag paging)", paged,
+                   deadline)
 
     eventually(results, "exporter reports no scrape error",
                lambda: (bool(r := stack.query("cloudwatch_exporter_scrape_error == 0")), f"{len(r)} series"), deadline)
