@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -352,8 +351,10 @@ def show(stack: Stack) -> None:
     expr = ('sum by (namespace, service) ({__name__=~"aws_elb_request_count_sum|aws_applicationelb_request_count_sum'
             '|aws_networkelb_new_flow_count_sum", service!=""})')
     print(f"\n== Prometheus: {expr} ==")
-    for s in sorted(stack.query(expr), key=lambda s: (s["metric"].get("namespace", ""), s["metric"].get("service", ""))):
-        print(f"  {s['metric'].get('namespace')}/{s['metric'].get('service')}: {s['value'][1]} requests (NLB: new flows) per minute")
+    rows = sorted((s["metric"].get("namespace", ""), s["metric"].get("service", ""), s["value"][1])
+                  for s in stack.query(expr))
+    for namespace, service, value in rows:
+        print(f"  {namespace}/{service}: {value} requests (NLB: new flows) per minute")
     try:
         groups = stack.api("/api/v1/rules")["groups"]
     except (OSError, ValueError):
@@ -386,9 +387,13 @@ def _interrupt(*_) -> None:
     raise KeyboardInterrupt
 
 
-def _demo_root() -> Path:
+def _demo_root(keep: int = 3) -> Path:
+    """.demo/ (git-ignored), pruned to the ``keep`` newest earlier runs so Prometheus data does not pile up."""
     root = REPO_ROOT / ".demo"
     root.mkdir(exist_ok=True)
+    runs = sorted(root.glob("run-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
     return root
 
 

@@ -9,7 +9,8 @@ plus kube-state-metrics-shaped series from a static file. Asserts through Promet
   (c) the legacy join of docs/product.md, verbatim, returns the seeded service's series;
   (d) every alert of rules/*.alerts.yml is loaded, the alerts the seeded story should trigger fire (high 5xx for
       shop/frontend, no healthy hosts for payments/ledger) and nothing fires for healthy services or exporter health;
-plus checks of the exporter's own output (labels per seeded load balancer, aws_elb_tags, scrape health).
+plus checks of the exporter's own output: tag labels and host counts per seeded load balancer, aws_elb_tags,
+labels on more load balancers than one DescribeLoadBalancers page, no scrape error.
 
     python3 tests/e2e/e2e.py [--exporter .build/debug/cloudwatch-tag-exporter] [--keep]
     python3 tests/e2e/e2e.py --exporter tests/e2e/fake_exporter.py      # the Python stand-in
@@ -191,7 +192,15 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="cwte-e2e-"))
     print(f"e2e: work dir {workdir}", flush=True)
     rules_src, dash_src = Path(args.rules_dir), Path(args.dashboards_dir)
+    exporter = Path(args.exporter)
+    if not exporter.exists():
+        raise st.StackError(f"no exporter at {exporter} (build it with `swift build --product "
+                            "cloudwatch-tag-exporter`, or pass --exporter tests/e2e/fake_exporter.py)")
     records, alerts = prepare_rules(rules_src, workdir / "rules")
+    # An empty rules/ or dashboards/ would make (a), (b) and (d) pass vacuously.
+    results.record("rules/*.rules.yml has recording rules", bool(records), f"{len(records)} in {rules_src}")
+    results.record("rules/*.alerts.yml has alerts", bool(alerts), f"{len(alerts)} in {rules_src}")
+    results.record("dashboards/*.json have queries", bool(dashboard_queries(dash_src)), str(dash_src))
     print(f"e2e: {len(records)} recording rules and {len(alerts)} alerts from {rules_src}; dashboards from "
           f"{dash_src}", flush=True)
     stack = st.Stack(workdir)
@@ -228,6 +237,27 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
             series = stack.query(f'aws_elb_tags{{{label}="{value}"}}')
             return len(series) == 1, f"{len(series)} aws_elb_tags series"
         eventually(results, f"aws_elb_tags for {lb['name']}", tags_series, deadline)
+
+        # The story in numbers: host counts straight from CloudWatch (3 pods, or 0 for the broken NLB).
+        family = lb["cw_namespace"].lower().replace("/", "_") + "_healthy_host_count_average"
+        want_hosts = 0.0 if lb["story"] == "no_healthy_hosts" else 3.0
+
+        def hosts(family=family, label=label, value=value, want_hosts=want_hosts):
+            series = stack.query(f'{family}{{{label}="{value}"}}')
+            got = sorted({float(s["value"][1]) for s in series})
+            return got == [want_hosts], f"{family} = {got}, want {want_hosts}"
+        eventually(results, f"{lb['name']} healthy hosts match the seeded story", hosts, deadline)
+
+    if summary["many"]:
+        # More classic ELBs than moto's DescribeLoadBalancers page (50): labelling them all needs paging.
+        def paged():
+            got = {s["metric"].get("load_balancer_name") for s in
+                   stack.query('aws_elb_request_count_sum{namespace="bulk", service=~"bulk-.+"}')}
+            missing = set(summary["many"]) - got
+            return not missing, (f"{len(missing)} of {len(summary['many'])} extra ELBs unlabelled, e.g. "
+                                 f"{sorted(missing)[:2]}" if missing else f"all {len(got)} extra ELBs labelled")
+        eventually(results, f"all {len(summary['many'])} extra classic ELBs are labelled (tag paging)", paged,
+                   deadline)
 
     eventually(results, "exporter reports no scrape error",
                lambda: (bool(r := stack.query("cloudwatch_exporter_scrape_error == 0")), f"{len(r)} series"), deadline)
@@ -278,9 +308,11 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
             hits = [a for a in active if re.search(metric_pattern, by_name.get(a["labels"].get("alertname"), {})
                                                    .get("expr", ""))
                     and all(a["labels"].get(k) == v for k, v in target.items())]
-            return bool(hits), (f"{hits[0]['labels']['alertname']} firing for {target}" if hits else
-                                f"no firing alert on {metric_pattern} for {target}; firing: "
-                                f"{[(a['labels'].get('alertname'), a['labels'].get('namespace'), a['labels'].get('service') or a['labels'].get('ingress')) for a in active]}")
+            if hits:
+                return True, f"{hits[0]['labels']['alertname']} firing for {target}"
+            seen = [(a["labels"].get("alertname"), a["labels"].get("namespace"),
+                     a["labels"].get("service") or a["labels"].get("ingress")) for a in active]
+            return False, f"no firing alert on {metric_pattern} for {target}; firing: {seen}"
         return check
 
     for target in summary["stories"]["high_5xx"]:
