@@ -1,3 +1,4 @@
+import ExporterConfig
 import Foundation
 
 /// A regular expression compiled once per config, matched Java-style.
@@ -8,16 +9,15 @@ struct CompiledPattern: @unchecked Sendable {
     /// The pattern as written in the config.
     let source: String
 
-    /// Compiles `pattern`; `anchored` wraps it so it must match the whole string, like Java's `Pattern.matches`.
+    /// Compiles `pattern` the way the config loader checked it: `anchored` must match the whole string, like Java's
+    /// `Pattern.matches`; otherwise it searches, like `Matcher.find`.
     init(_ pattern: String, anchored: Bool) throws {
         self.source = pattern
-        self.regex = try NSRegularExpression(pattern: anchored ? "\\A(?:" + pattern + ")\\z" : pattern)
+        self.regex = anchored ? try JavaRegex.compileFullMatch(pattern) : try JavaRegex.compileSearch(pattern)
     }
 
     /// Whether the pattern matches `text` (the whole text when compiled `anchored`).
-    func matches(_ text: String) -> Bool {
-        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-    }
+    func matches(_ text: String) -> Bool { JavaRegex.fullMatches(regex, text) }
 
     /// The first non-empty capture group of the leftmost match, or `""`, like cloudwatch_exporter's
     /// `arn_resource_id_regexp` extraction with `Matcher.find()`.

@@ -10,6 +10,14 @@ public final class ListMetricsCache: Sendable {
     private struct Key: Hashable {
         var rule: MetricRule
         var resourceIds: [String]
+
+        init(rule: MetricRule, resourceIds: [String]) {
+            // As upstream, two rules differing only in this logging switch share an entry.
+            var rule = rule
+            rule.warnOnEmptyListDimensions = false
+            self.rule = rule
+            self.resourceIds = resourceIds
+        }
     }
 
     private struct Entry {
