@@ -136,7 +136,8 @@ struct ProfileCredentialResolver {
             guard let client = IMDSClient(environment: environment, transport: transport) else {
                 throw profileError(
                     "InvalidProfile",
-                    "profile '\(profile)' has credential_source = Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is set"
+                    "profile '\(profile)' has credential_source = Ec2InstanceMetadata but "
+                        + "AWS_EC2_METADATA_DISABLED is set"
                 )
             }
             return CachingCredentialProvider(
