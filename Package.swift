@@ -100,7 +100,17 @@ let package = Package(
         ),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AWSCredentialsTests", dependencies: ["AWSCredentials", "AWSCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AWSCredentialsTests",
+            dependencies: [
+                "AWSCredentials", "AWSCore", "AWSSigV4",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "AWSCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
         .testTarget(name: "ExporterConfigTests", dependencies: ["ExporterConfig"]),

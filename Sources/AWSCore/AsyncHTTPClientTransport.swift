@@ -1,0 +1,73 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// The production ``HTTPTransport``: one pooled AsyncHTTPClient (keep-alive connections) for the whole process.
+///
+/// TLS certificates are verified with the system trust store. Transport failures are thrown as
+/// ``HTTPTransportError`` so that the caller can tell timeouts from connection failures.
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    /// The largest response body accepted; a GetMetricData page with 500 series stays well below it.
+    public static let maximumResponseBytes = 64 * 1024 * 1024
+
+    private let client: HTTPClient
+
+    /// Creates the transport.
+    /// - Parameter connectTimeout: How long establishing a connection (TCP and TLS) may take.
+    public init(connectTimeout: Duration = .seconds(5)) {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: TimeAmount(connectTimeout)),
+            decompression: .disabled
+        )
+        configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        configuration.httpVersion = .automatic
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Closes the pooled connections. Call once, at shutdown.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if !request.body.isEmpty {
+            outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        }
+        do {
+            let response = try await client.execute(outgoing, timeout: TimeAmount(timeout))
+            let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
+            return HTTPResponse(
+                status: Int(response.status.code),
+                headers: response.headers.map { ($0.name, $0.value) },
+                body: Array(buffer: body)
+            )
+        } catch let error as HTTPClientError {
+            throw HTTPTransportError(classifying: error)
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw HTTPTransportError(kind: .connection, message: String(describing: error))
+        }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension HTTPTransportError {
+    init(classifying error: HTTPClientError) {
+        let timeouts: [HTTPClientError] = [
+            .readTimeout, .writeTimeout, .connectTimeout, .deadlineExceeded, .tlsHandshakeTimeout,
+            .getConnectionFromPoolTimeout,
+        ]
+        self.init(kind: timeouts.contains(error) ? .timeout : .connection, message: String(describing: error))
+    }
+}

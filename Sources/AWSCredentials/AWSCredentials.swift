@@ -1,2 +1,0 @@
-// AWSCredentials: see docs/architecture.md for this target's contract.
-enum AWSCredentialsModule {}

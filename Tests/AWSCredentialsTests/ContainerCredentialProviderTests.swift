@@ -1,0 +1,141 @@
+import AWSCore
+import AWSSigV4
+import Foundation
+import Testing
+
+@testable import AWSCredentials
+
+/// ECS task role and EKS Pod Identity flows against a transport double.
+@Suite struct ContainerCredentialProviderTests {
+    static let body = """
+        {"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",\
+        "Token":"IQoJb3JpZ2luX2VjEXAMPLE==","AccountId":"123456789012","Expiration":"2026-01-15T18:00:00Z"}
+        """
+
+    static func provider(
+        _ environment: [String: String],
+        _ transport: RecordingTransport
+    ) throws -> ContainerCredentialProvider {
+        try #require(
+            try ContainerCredentialProvider(
+                environment: environment,
+                transport: transport,
+                attempts: 3,
+                retryDelay: .milliseconds(1)
+            )
+        )
+    }
+
+    @Test func relativeURIGoesToTheECSAgent() async throws {
+        let transport = RecordingTransport { _ in .text(200, Self.body) }
+        let credentials = try await Self.provider(
+            [
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/2f3a",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://x",
+            ],
+            transport
+        ).credentials()
+        #expect(credentials.accessKeyId == "ASIAIOSFODNN7EXAMPLE")
+        #expect(credentials.expiration == Date(timeIntervalSince1970: 1_768_500_000))
+        let request = try #require(transport.requests.first)
+        #expect(request.url == "http://169.254.170.2/v2/credentials/2f3a")
+        #expect(request.method == "GET")
+        #expect(!request.headers.contains { $0.0.lowercased() == "authorization" })
+    }
+
+    @Test func podIdentityTokenFileIsReadOnEveryFetchAndWinsOverTheVariable() async throws {
+        let directory = try TemporaryDirectory()
+        let tokenFile = try directory.write("eks-pod-identity-token", "first-token")
+        let transport = RecordingTransport { _ in .text(200, Self.body) }
+        let provider = try Self.provider(
+            [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "variable-token",
+            ],
+            transport
+        )
+        _ = try await provider.credentials()
+        _ = try directory.write("eks-pod-identity-token", "rotated-token\n")
+        _ = try await provider.credentials()
+        let authorizations = transport.requests.map { request in
+            request.headers.first { $0.0 == "Authorization" }?.1
+        }
+        #expect(authorizations == ["first-token", "rotated-token"])
+        #expect(transport.requests.first?.url == "http://169.254.170.23/v1/credentials")
+    }
+
+    @Test func tokenVariableIsSentRaw() async throws {
+        let transport = RecordingTransport { _ in .text(200, Self.body) }
+        _ = try await Self.provider(
+            [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:51679/creds",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN": "abc",
+            ],
+            transport
+        ).credentials()
+        #expect(transport.requests.first?.headers.contains { $0 == ("Authorization", "abc") } == true)
+    }
+
+    @Test func aTokenWithALineBreakIsRefused() async throws {
+        let transport = RecordingTransport { _ in .text(200, Self.body) }
+        let error = await #expect(throws: AWSError.self) {
+            try await Self.provider(
+                [
+                    "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:51679/creds",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN": "abc\r\nX-Injected: 1",
+                ],
+                transport
+            ).credentials()
+        }
+        #expect(error?.code == "InvalidAuthorizationToken")
+        #expect(transport.requests.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("https://creds.example.com/x", true),
+        ("http://127.0.0.1:8080/creds", true),
+        ("http://127.1.2.3/creds", true),
+        ("http://localhost/creds", true),
+        ("http://[::1]:80/creds", true),
+        ("http://169.254.170.2/creds", true),
+        ("http://169.254.170.23/v1/credentials", true),
+        ("http://[fd00:ec2::23]/v1/credentials", true),
+        ("http://127.evil.example.com/creds", false),
+        ("http://10.0.0.1/creds", false),
+        ("ftp://127.0.0.1/creds", false),
+        ("not a url", false),
+    ])
+    func fullURIMustBeHTTPSOrALocalAddress(uri: String, allowed: Bool) {
+        let result = Result { () throws(AWSError) in
+            try ContainerCredentialProvider(
+                environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri],
+                transport: RecordingTransport.unreachable()
+            )
+        }
+        switch result {
+        case .success(let provider): #expect(allowed && provider != nil)
+        case .failure(let error):
+            #expect(!allowed)
+            #expect(error.code == "InvalidConfiguration")
+        }
+    }
+
+    @Test func serverErrorsAreRetriedThreeTimes() async throws {
+        let transport = RecordingTransport { _ in .text(500, "") }
+        let error = await #expect(throws: AWSError.self) {
+            try await Self.provider(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x"], transport).credentials()
+        }
+        #expect(error?.service == "container")
+        #expect(error?.httpStatus == 500)
+        #expect(transport.requests.count == 3)
+    }
+
+    @Test func clientErrorsAreNotRetried() async throws {
+        let transport = RecordingTransport { _ in .text(403, "") }
+        await #expect(throws: AWSError.self) {
+            try await Self.provider(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x"], transport).credentials()
+        }
+        #expect(transport.requests.count == 1)
+    }
+}
