@@ -11,8 +11,6 @@ import Synchronization
 public final class LoadBalancerTagCache: Sendable {
     private struct State {
         var snapshot: LoadBalancerTagSnapshot
-        /// Parts whose refresh is running now.
-        var refreshing: Set<LoadBalancerAPIKind> = []
         /// Parts that have finished at least one refresh, successful or not.
         var attempted: Set<LoadBalancerAPIKind> = []
     }
@@ -36,13 +34,7 @@ public final class LoadBalancerTagCache: Sendable {
         deadline: ContinuousClock.Instant?,
         logger: Logger
     ) async {
-        state.withLock { $0.refreshing.formUnion(kinds) }
-        defer {
-            state.withLock {
-                $0.refreshing.subtract(kinds)
-                $0.attempted.formUnion(kinds)
-            }
-        }
+        defer { state.withLock { $0.attempted.formUnion(kinds) } }
         if kinds.contains(.classic) {
             do {
                 let records = try await Self.fetchClassic(apis.elb, deadline: deadline)
@@ -77,14 +69,11 @@ public final class LoadBalancerTagCache: Sendable {
         }
     }
 
-    /// Waits, at most until `deadline`, while the very first refresh of a part in `kinds` is running, so the first
-    /// scrape after start-up has labels. Once a part has been tried (even unsuccessfully), or when no refresh is
-    /// running, this returns at once.
+    /// Waits, at most until `deadline`, until each part in `kinds` has been refreshed at least once (successfully or
+    /// not), so the first scrape after start-up has labels. Afterwards this returns at once.
     public func waitForFirstRefresh(_ kinds: Set<LoadBalancerAPIKind>, until deadline: ContinuousClock.Instant) async {
         while ContinuousClock.now < deadline {
-            let waiting = state.withLock { state in
-                !kinds.subtracting(state.attempted).intersection(state.refreshing).isEmpty
-            }
+            let waiting = state.withLock { !kinds.isSubset(of: $0.attempted) }
             if !waiting { return }
             do { try await Task.sleep(for: .milliseconds(25)) } catch { return }
         }

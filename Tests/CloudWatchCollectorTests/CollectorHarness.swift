@@ -38,8 +38,14 @@ struct CollectorHarness {
         )
     }
 
+    /// Scrapes; the first scrape refreshes the tag cache first, as the server's refresher does at start-up.
     func scrape(deadline: ContinuousClock.Instant? = nil) async -> Scrape {
-        Scrape(families: await collector.collect(deadline: deadline))
+        if !collector.loadBalancerAPIKinds.isEmpty, collector.tagCache.snapshot.classicRefreshedAt == nil,
+            collector.tagCache.snapshot.v2RefreshedAt == nil
+        {
+            await refreshTags()
+        }
+        return Scrape(families: await collector.collect(deadline: deadline))
     }
 }
 
