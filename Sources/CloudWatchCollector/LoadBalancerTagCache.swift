@@ -25,47 +25,58 @@ public final class LoadBalancerTagCache: Sendable {
     /// The current snapshot.
     public var snapshot: LoadBalancerTagSnapshot { state.withLock { $0.snapshot } }
 
-    /// Refreshes the parts in `kinds`, each independently.
+    /// Refreshes the parts in `kinds`, concurrently and each independently.
     public func refresh(
         _ kinds: Set<LoadBalancerAPIKind>,
+        apis: AWSAPIs,
+        metrics: SelfMetrics,
+        now: @escaping @Sendable () -> Date,
+        deadline: ContinuousClock.Instant?,
+        logger: Logger
+    ) async {
+        await withTaskGroup(of: Void.self) { group in
+            for kind in kinds {
+                group.addTask {
+                    await self.refreshPart(
+                        kind,
+                        apis: apis,
+                        metrics: metrics,
+                        now: now,
+                        deadline: deadline,
+                        logger: logger
+                    )
+                }
+            }
+        }
+    }
+
+    private func refreshPart(
+        _ kind: LoadBalancerAPIKind,
         apis: AWSAPIs,
         metrics: SelfMetrics,
         now: @Sendable () -> Date,
         deadline: ContinuousClock.Instant?,
         logger: Logger
     ) async {
-        defer { state.withLock { $0.attempted.formUnion(kinds) } }
-        if kinds.contains(.classic) {
-            do {
-                let records = try await Self.fetchClassic(apis.elb, deadline: deadline)
-                let refreshedAt = now()
-                state.withLock {
-                    $0.snapshot.classic = records
-                    $0.snapshot.classicRefreshedAt = refreshedAt
+        defer { state.withLock { _ = $0.attempted.insert(kind) } }
+        do {
+            let records =
+                switch kind {
+                case .classic: try await Self.fetchClassic(apis.elb, deadline: deadline)
+                case .v2: try await Self.fetchV2(apis.elbv2, deadline: deadline)
                 }
-                logger.debug(
-                    "Refreshed classic load balancer tags",
-                    metadata: ["tags.load_balancers": "\(records.count)"]
-                )
-            } catch {
-                report(error, service: "elb", metrics: metrics, logger: logger)
-            }
-        }
-        if kinds.contains(.v2) {
-            do {
-                let records = try await Self.fetchV2(apis.elbv2, deadline: deadline)
-                let refreshedAt = now()
-                state.withLock {
-                    $0.snapshot.v2 = records
-                    $0.snapshot.v2RefreshedAt = refreshedAt
-                }
-                logger.debug(
-                    "Refreshed ELBv2 load balancer tags",
-                    metadata: ["tags.load_balancers": "\(records.count)"]
-                )
-            } catch {
-                report(error, service: "elbv2", metrics: metrics, logger: logger)
-            }
+            let refreshedAt = now()
+            state.withLock { $0.snapshot.replace(kind, with: records, refreshedAt: refreshedAt) }
+            logger.debug(
+                "Refreshed load balancer tags",
+                metadata: ["aws.service": "\(kind.service)", "tags.load_balancers": "\(records.count)"]
+            )
+        } catch {
+            metrics.increment(.tagRefreshErrors, [kind.service])
+            logger.warning(
+                "Load balancer tag refresh failed; keeping the last known tags",
+                metadata: ["aws.service": "\(kind.service)", "error": "\(error)"]
+            )
         }
     }
 
@@ -77,14 +88,6 @@ public final class LoadBalancerTagCache: Sendable {
             if !waiting { return }
             do { try await Task.sleep(for: .milliseconds(25)) } catch { return }
         }
-    }
-
-    private func report(_ error: any Error, service: String, metrics: SelfMetrics, logger: Logger) {
-        metrics.increment(.tagRefreshErrors, [service])
-        logger.warning(
-            "Load balancer tag refresh failed; keeping the last known tags",
-            metadata: ["aws.service": "\(service)", "error": "\(error)"]
-        )
     }
 
     private static func fetchClassic(

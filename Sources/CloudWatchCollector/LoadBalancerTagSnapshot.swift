@@ -28,6 +28,18 @@ public struct LoadBalancerTagSnapshot: Sendable {
         }
     }
 
+    /// Replaces one API's part with a complete refresh.
+    mutating func replace(_ kind: LoadBalancerAPIKind, with records: [String: LoadBalancerRecord], refreshedAt: Date) {
+        switch kind {
+        case .classic:
+            classic = records
+            classicRefreshedAt = refreshedAt
+        case .v2:
+            v2 = records
+            v2RefreshedAt = refreshedAt
+        }
+    }
+
     /// Every load balancer, classic first, each group sorted by dimension value.
     public var allRecords: [LoadBalancerRecord] {
         classic.values.sorted { $0.dimensionValue < $1.dimensionValue }
@@ -47,4 +59,12 @@ public struct LoadBalancerTagSnapshot: Sendable {
 /// Which load balancer API a namespace needs.
 public enum LoadBalancerAPIKind: Sendable, Hashable {
     case classic, v2
+
+    /// The service name in self metrics and logs.
+    public var service: String {
+        switch self {
+        case .classic: "elb"
+        case .v2: "elbv2"
+        }
+    }
 }
