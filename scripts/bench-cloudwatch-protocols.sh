@@ -55,6 +55,19 @@ let (xmlMs, fromXML) = try best(10) {
     return try CloudWatchQueryCoding.getMetricDataOutput(root.child("GetMetricDataResult") ?? root)
 }
 let (jsonMs, fromJSON) = try best(10) { try CloudWatchJSONCoding.getMetricDataOutput(try JSONValue.parse(jsonBytes)) }
+var foundationMs = Double.infinity
+for _ in 0..<10 {
+    let started = DispatchTime.now().uptimeNanoseconds
+    _ = try JSONSerialization.jsonObject(with: Data(jsonBytes))
+    foundationMs = min(foundationMs, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+}
+var ownParseMs = Double.infinity
+for _ in 0..<10 {
+    let started = DispatchTime.now().uptimeNanoseconds
+    _ = try JSONValue.parse(jsonBytes)
+    ownParseMs = min(ownParseMs, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6)
+}
+print("json parse only: JSONValue \(String(format: "%.1f", ownParseMs)) ms, Foundation JSONSerialization \(String(format: "%.1f", foundationMs)) ms")
 precondition(fromXML == fromJSON, "both protocols must decode the same page")
 print("query  : answer \(xmlBytes.count) B, decode \(String(format: "%.1f", xmlMs)) ms")
 print("json1.0: answer \(jsonBytes.count) B, decode \(String(format: "%.1f", jsonMs)) ms")
