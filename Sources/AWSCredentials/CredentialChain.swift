@@ -98,7 +98,15 @@ public struct CredentialChain: CredentialProvider {
                 clock: clock,
                 logger: logger
             )
-            return CredentialChain(source: "iam-role", provider: cached)
+            // IMDS is the last resort, reached also by mistake (e.g. a typo in AWS_PROFILE's files), so its
+            // errors say what was tried before it.
+            let explained = ExplainingCredentialProvider(
+                base: cached,
+                prefix: "no credentials in the environment, in profile '\(configuration.selectedProfile)' of "
+                    + "\(configuration.filesDescription) or from a container endpoint, and the EC2 instance role "
+                    + "failed: "
+            )
+            return CredentialChain(source: "iam-role", provider: explained)
         }
         throw .credentials(
             provider: "CredentialChain",
@@ -107,6 +115,21 @@ public struct CredentialChain: CredentialProvider {
                 + "'\(configuration.selectedProfile)' has no credentials in \(configuration.filesDescription), no "
                 + "container credentials URI is set, and AWS_EC2_METADATA_DISABLED turns off the instance role"
         )
+    }
+}
+
+/// Prefixes the messages of another provider's errors.
+private struct ExplainingCredentialProvider: CredentialProvider {
+    let base: any CredentialProvider
+    let prefix: String
+
+    func credentials() async throws -> AWSCredentials {
+        do {
+            return try await base.credentials()
+        } catch var error as AWSError {
+            error.message = prefix + error.message
+            throw error
+        }
     }
 }
 

@@ -84,6 +84,7 @@ import Testing
             )
             let error = await #expect(throws: AWSError.self) { try await chain.credentials() }
             #expect(error?.message.contains("IMDSv1 is not used") == true)
+            #expect(error?.message.hasPrefix("no credentials in the environment, in profile 'default'") == true)
             #expect(server.requests.map(\.method) == ["PUT"])
         }
     }
