@@ -1,2 +1,0 @@
-// AWSClient: see docs/architecture.md for this target's contract.
-enum AWSClientModule {}

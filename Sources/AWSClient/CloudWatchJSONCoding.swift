@@ -1,0 +1,185 @@
+import AWSCore
+import Foundation
+
+/// CloudWatch requests and answers in JSON 1.0.
+enum CloudWatchJSONCoding {
+    static func epoch(_ date: Date) -> JSONValue {
+        .number(date.timeIntervalSince1970)
+    }
+
+    static func dimensions(_ dimensions: [Dimension]) -> JSONValue {
+        .array(dimensions.map { .object(["Name": .string($0.name), "Value": .string($0.value)]) })
+    }
+
+    static func metric(_ metric: CloudWatchMetric) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "Namespace": .string(metric.namespace),
+            "MetricName": .string(metric.metricName),
+        ]
+        if !metric.dimensions.isEmpty { members["Dimensions"] = dimensions(metric.dimensions) }
+        return .object(members)
+    }
+
+    static func listMetrics(_ input: ListMetricsInput) -> JSONValue {
+        var body: [String: JSONValue] = ["Namespace": .string(input.namespace)]
+        if let name = input.metricName { body["MetricName"] = .string(name) }
+        if !input.dimensions.isEmpty {
+            body["Dimensions"] = .array(
+                input.dimensions.map { filter in
+                    var member: [String: JSONValue] = ["Name": .string(filter.name)]
+                    if let value = filter.value { member["Value"] = .string(value) }
+                    return .object(member)
+                }
+            )
+        }
+        if input.recentlyActive { body["RecentlyActive"] = .string("PT3H") }
+        if let token = input.nextToken { body["NextToken"] = .string(token) }
+        return .object(body)
+    }
+
+    static func getMetricStatistics(_ input: GetMetricStatisticsInput) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "Namespace": .string(input.namespace),
+            "MetricName": .string(input.metricName),
+            "StartTime": epoch(input.startTime),
+            "EndTime": epoch(input.endTime),
+            "Period": .number(Double(input.period)),
+        ]
+        if !input.dimensions.isEmpty { body["Dimensions"] = dimensions(input.dimensions) }
+        if let statistics = input.statistics, !statistics.isEmpty {
+            body["Statistics"] = .array(statistics.map { .string($0) })
+        }
+        if let extended = input.extendedStatistics, !extended.isEmpty {
+            body["ExtendedStatistics"] = .array(extended.map { .string($0) })
+        }
+        return .object(body)
+    }
+
+    static func getMetricData(_ input: GetMetricDataInput) -> JSONValue {
+        let queries: [JSONValue] = input.queries.map { query in
+            var member: [String: JSONValue] = [
+                "Id": .string(query.id),
+                "MetricStat": .object([
+                    "Metric": metric(query.metric),
+                    "Period": .number(Double(query.period)),
+                    "Stat": .string(query.stat),
+                ]),
+            ]
+            if let label = query.label { member["Label"] = .string(label) }
+            return .object(member)
+        }
+        var body: [String: JSONValue] = [
+            "MetricDataQueries": .array(queries),
+            "StartTime": epoch(input.startTime),
+            "EndTime": epoch(input.endTime),
+            "ScanBy": .string("TimestampDescending"),
+        ]
+        if let token = input.nextToken { body["NextToken"] = .string(token) }
+        return .object(body)
+    }
+
+    static func putMetricData(namespace: String, data: [MetricDatum]) -> JSONValue {
+        .object([
+            "Namespace": .string(namespace),
+            "MetricData": .array(
+                data.map { datum in
+                    var member: [String: JSONValue] = [
+                        "MetricName": .string(datum.metricName),
+                        "Timestamp": epoch(datum.timestamp),
+                        "Value": .number(datum.value),
+                    ]
+                    if !datum.dimensions.isEmpty { member["Dimensions"] = dimensions(datum.dimensions) }
+                    if let unit = datum.unit { member["Unit"] = .string(unit) }
+                    return .object(member)
+                }
+            ),
+        ])
+    }
+
+    static func token(_ value: JSONValue?) -> String? {
+        guard let token = value?.stringValue, !token.isEmpty else { return nil }
+        return token
+    }
+
+    static func messages(_ value: JSONValue?) -> [String] {
+        (value?.arrayValue ?? []).map { message in
+            let code = message["Code"]?.stringValue ?? ""
+            let text = message["Value"]?.stringValue ?? ""
+            return code.isEmpty ? text : "\(code): \(text)"
+        }
+    }
+
+    static func parseDimensions(_ value: JSONValue?) throws -> [Dimension] {
+        try (value?.arrayValue ?? []).map { member in
+            guard let name = member["Name"]?.stringValue else { throw DecodingFailure("dimension without Name") }
+            return Dimension(name: name, value: member["Value"]?.stringValue ?? "")
+        }
+    }
+
+    static func listMetricsOutput(_ body: JSONValue) throws -> ListMetricsOutput {
+        let metrics = try (body["Metrics"]?.arrayValue ?? []).map { member in
+            guard let namespace = member["Namespace"]?.stringValue, let name = member["MetricName"]?.stringValue else {
+                throw DecodingFailure("metric without Namespace or MetricName")
+            }
+            return CloudWatchMetric(
+                namespace: namespace,
+                metricName: name,
+                dimensions: try parseDimensions(member["Dimensions"])
+            )
+        }
+        return ListMetricsOutput(metrics: metrics, nextToken: token(body["NextToken"]))
+    }
+
+    static func getMetricStatisticsOutput(_ body: JSONValue) throws -> GetMetricStatisticsOutput {
+        let datapoints = try (body["Datapoints"]?.arrayValue ?? []).map { member in
+            guard let seconds = member["Timestamp"]?.doubleValue else {
+                throw DecodingFailure("datapoint without Timestamp")
+            }
+            var extended: [String: Double] = [:]
+            for (key, value) in member["ExtendedStatistics"]?.objectValue ?? [:] {
+                if let number = value.doubleValue { extended[key] = number }
+            }
+            return Datapoint(
+                timestamp: Date(timeIntervalSince1970: seconds),
+                sampleCount: member["SampleCount"]?.doubleValue,
+                average: member["Average"]?.doubleValue,
+                sum: member["Sum"]?.doubleValue,
+                minimum: member["Minimum"]?.doubleValue,
+                maximum: member["Maximum"]?.doubleValue,
+                unit: member["Unit"]?.stringValue,
+                extendedStatistics: extended
+            )
+        }
+        return GetMetricStatisticsOutput(label: body["Label"]?.stringValue, datapoints: datapoints)
+    }
+
+    static func getMetricDataOutput(_ body: JSONValue) throws -> GetMetricDataOutput {
+        let results = try (body["MetricDataResults"]?.arrayValue ?? []).map { member in
+            guard let id = member["Id"]?.stringValue else { throw DecodingFailure("result without Id") }
+            let timestamps = try (member["Timestamps"]?.arrayValue ?? []).map { value in
+                guard let seconds = value.doubleValue else { throw DecodingFailure("timestamp is not a number") }
+                return Date(timeIntervalSince1970: seconds)
+            }
+            let values = try (member["Values"]?.arrayValue ?? []).map { value in
+                guard let number = value.doubleValue else { throw DecodingFailure("value is not a number") }
+                return number
+            }
+            guard timestamps.count == values.count else {
+                throw DecodingFailure("result \(id) has \(timestamps.count) timestamps but \(values.count) values")
+            }
+            return MetricDataResult(
+                id: id,
+                label: member["Label"]?.stringValue,
+                timestamps: timestamps,
+                values: values,
+                statusCode: member["StatusCode"]?.stringValue ?? "Complete",
+                messages: messages(member["Messages"])
+            )
+        }
+        return GetMetricDataOutput(
+            results: results,
+            nextToken: token(body["NextToken"]),
+            messages: messages(body["Messages"])
+        )
+    }
+}
