@@ -151,6 +151,20 @@ import Testing
         #expect(try await cache.credentials().accessKeyId == "ASIA2")
     }
 
+    @Test func nearlyExpiredCredentialsAreUsedForFiveMinutesInsteadOfRefetchedOnEveryCall() async throws {
+        let clock = TestClock()
+        let source = CountingSource(clock: clock, lifetime: 20)
+        let capture = LogCapture()
+        let cache = CachingCredentialProvider(source, name: "iam-role", clock: clock.function, logger: capture.logger)
+        _ = try await cache.credentials()
+        clock.advance(4 * 60)
+        #expect(try await cache.credentials().accessKeyId == "ASIA1")
+        #expect(source.calls == 1)
+        #expect(capture.messages.contains { $0.hasPrefix("warning") && $0.contains("under a minute") })
+        clock.advance(61)
+        #expect(try await cache.credentials().accessKeyId == "ASIA2")
+    }
+
     @Test func credentialsWithoutExpirationAreKeptForever() async throws {
         let clock = TestClock()
         let source = StaticCredentialProvider(AWSCredentials(accessKeyId: "AKID", secretAccessKey: "s"))
