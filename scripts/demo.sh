@@ -86,6 +86,9 @@ command -v prometheus >/dev/null || [[ -x /usr/bin/prometheus ]] || {
   log "prometheus is needed (run without --no-install, or apt-get install prometheus)"; exit 1; }
 
 if [[ "$exporter" != *.py ]]; then
+  command -v swift >/dev/null || {
+    log "swift is not installed: install a Swift 6 toolchain (swift.org), or try --exporter tests/e2e/fake_exporter.py"
+    exit 1; }
   log "swift build --product cloudwatch-tag-exporter"
   (cd "$repo" && swift build --product cloudwatch-tag-exporter)
 fi
