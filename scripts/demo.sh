@@ -20,7 +20,7 @@ default_exporter="$repo/.build/debug/cloudwatch-tag-exporter"
 exporter="$default_exporter"
 many=0
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
