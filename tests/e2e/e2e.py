@@ -25,6 +25,7 @@ import argparse
 import json
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -196,6 +197,10 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     if not exporter.exists():
         raise st.StackError(f"no exporter at {exporter} (build it with `swift build --product "
                             "cloudwatch-tag-exporter`, or pass --exporter tests/e2e/fake_exporter.py)")
+    prefix = [sys.executable, str(exporter)] if exporter.suffix == ".py" else [str(exporter)]
+    check = subprocess.run(prefix + ["check-config", args.config], capture_output=True, text=True, timeout=60)
+    results.record("exporter check-config accepts the demo config", check.returncode == 0,
+                   (check.stdout + check.stderr).strip()[-300:])
     records, alerts = prepare_rules(rules_src, workdir / "rules")
     # An empty rules/ or dashboards/ would make (a), (b) and (d) pass vacuously.
     results.record("rules/*.rules.yml has recording rules", bool(records), f"{len(records)} in {rules_src}")
