@@ -75,6 +75,8 @@ def eventually(results: Results, name: str, check, deadline: float, interval: fl
     evaluations and scrapes before their inputs exist."""
     ok, detail = False, "not run"
     while True:
+        if st.Stack.last is not None:
+            st.Stack.last.check_alive()  # a dead component fails the run now, not after every check times out
         try:
             ok, detail = check()
         except Exception as exc:  # a check that raises has failed this round; keep the message
