@@ -25,6 +25,7 @@ import argparse
 import json
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,6 +55,10 @@ DASHBOARD_MAY_BE_EMPTY = {
 GRAFANA_BUILTINS = {"__rate_interval": "1m", "__interval": "1m", "__range": "5m", "__range_s": "300",
                     "__range_ms": "300000", "__interval_ms": "60000"}
 PHASE_TIMEOUT = 200  # seconds for all checks after the stack is up; start-up has its own bounded waits
+
+
+class OutOfTime(BaseException):
+    """The whole-run alarm; a BaseException so the per-check `except Exception` cannot swallow it."""
 
 
 class Results:
@@ -353,18 +358,33 @@ def main(argv: list[str] | None = None) -> int:
                    help="extra classic ELBs (more than moto's page size of 50, so the exporter must page)")
     p.add_argument("--workdir", help="work directory (default: a new temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the work directory even when everything passed")
+    p.add_argument("--timeout", type=int, default=290, help="hard limit for the whole run, in seconds")
     args = p.parse_args(argv)
     results = Results()
     started = time.monotonic()
     stack: st.Stack | None = None
+
+    def out_of_time(*_):
+        raise OutOfTime(f"the e2e run exceeded --timeout {args.timeout} s")
+
+    def terminated(*_):
+        raise KeyboardInterrupt
+
+    # Every wait inside is bounded, but their sum is not: the alarm keeps the whole run under 5 minutes.
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.signal(signal.SIGTERM, terminated)
+    signal.alarm(args.timeout)
     try:
         stack = run(args, results)
     except KeyboardInterrupt:
         results.record("run completed", False, "interrupted")
+    except OutOfTime as exc:
+        results.record("run completed in time", False, str(exc))
     except Exception as exc:
         results.record("stack start-up and checks", False, f"{type(exc).__name__}: {exc}")
         traceback.print_exc()
     finally:
+        signal.alarm(0)
         workdir = None
         if stack is None:
             # run() failed before returning its stack: find it through the module-level registry.
