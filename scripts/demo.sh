@@ -9,16 +9,18 @@
 # ports. It prints service-labelled exporter output, one Prometheus result per service and the URLs, then runs until
 # Ctrl-C (or --duration). All state lives in .demo/ (git-ignored); every child process is stopped on exit.
 #
-# --exporter tests/e2e/fake_exporter.py runs the Python stand-in instead of the Swift build (and skips the build).
+# --exporter PATH runs that binary instead of building one; --exporter tests/e2e/fake_exporter.py runs the Python
+# stand-in (a dev aid for rules and dashboards, not the product).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration=""
 install=1
-exporter="$repo/.build/debug/cloudwatch-tag-exporter"
+default_exporter="$repo/.build/debug/cloudwatch-tag-exporter"
+exporter="$default_exporter"
 many=0
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -85,7 +87,10 @@ fi
 command -v prometheus >/dev/null || [[ -x /usr/bin/prometheus ]] || {
   log "prometheus is needed (run without --no-install, or apt-get install prometheus)"; exit 1; }
 
-if [[ "$exporter" != *.py ]]; then
+if [[ "$exporter" == "$default_exporter" ]]; then
+  command -v swift >/dev/null || {
+    log "swift is not installed: install a Swift 6 toolchain (swift.org), or try --exporter tests/e2e/fake_exporter.py"
+    exit 1; }
   log "swift build --product cloudwatch-tag-exporter"
   (cd "$repo" && swift build --product cloudwatch-tag-exporter)
 fi

@@ -25,6 +25,8 @@ import argparse
 import json
 import re
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -55,6 +57,10 @@ GRAFANA_BUILTINS = {"__rate_interval": "1m", "__interval": "1m", "__range": "5m"
 PHASE_TIMEOUT = 200  # seconds for all checks after the stack is up; start-up has its own bounded waits
 
 
+class OutOfTime(BaseException):
+    """The whole-run alarm; a BaseException so the per-check `except Exception` cannot swallow it."""
+
+
 class Results:
     def __init__(self) -> None:
         self.passed = 0
@@ -74,6 +80,8 @@ def eventually(results: Results, name: str, check, deadline: float, interval: fl
     evaluations and scrapes before their inputs exist."""
     ok, detail = False, "not run"
     while True:
+        if st.Stack.last is not None:
+            st.Stack.last.check_alive()  # a dead component fails the run now, not after every check times out
         try:
             ok, detail = check()
         except Exception as exc:  # a check that raises has failed this round; keep the message
@@ -196,6 +204,10 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     if not exporter.exists():
         raise st.StackError(f"no exporter at {exporter} (build it with `swift build --product "
                             "cloudwatch-tag-exporter`, or pass --exporter tests/e2e/fake_exporter.py)")
+    prefix = [sys.executable, str(exporter)] if exporter.suffix == ".py" else [str(exporter)]
+    check = subprocess.run(prefix + ["check-config", args.config], capture_output=True, text=True, timeout=60)
+    results.record("exporter check-config accepts the demo config", check.returncode == 0,
+                   (check.stdout + check.stderr).strip()[-300:])
     records, alerts = prepare_rules(rules_src, workdir / "rules")
     # An empty rules/ or dashboards/ would make (a), (b) and (d) pass vacuously.
     results.record("rules/*.rules.yml has recording rules", bool(records), f"{len(records)} in {rules_src}")
@@ -346,18 +358,33 @@ def main(argv: list[str] | None = None) -> int:
                    help="extra classic ELBs (more than moto's page size of 50, so the exporter must page)")
     p.add_argument("--workdir", help="work directory (default: a new temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the work directory even when everything passed")
+    p.add_argument("--timeout", type=int, default=290, help="hard limit for the whole run, in seconds")
     args = p.parse_args(argv)
     results = Results()
     started = time.monotonic()
     stack: st.Stack | None = None
+
+    def out_of_time(*_):
+        raise OutOfTime(f"the e2e run exceeded --timeout {args.timeout} s")
+
+    def terminated(*_):
+        raise KeyboardInterrupt
+
+    # Every wait inside is bounded, but their sum is not: the alarm keeps the whole run under 5 minutes.
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.signal(signal.SIGTERM, terminated)
+    signal.alarm(args.timeout)
     try:
         stack = run(args, results)
     except KeyboardInterrupt:
         results.record("run completed", False, "interrupted")
+    except OutOfTime as exc:
+        results.record("run completed in time", False, str(exc))
     except Exception as exc:
         results.record("stack start-up and checks", False, f"{type(exc).__name__}: {exc}")
         traceback.print_exc()
     finally:
+        signal.alarm(0)
         workdir = None
         if stack is None:
             # run() failed before returning its stack: find it through the module-level registry.

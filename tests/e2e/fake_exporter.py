@@ -274,12 +274,13 @@ def main(argv: list[str]) -> int:
     p.add_argument("--config.file", dest="config_file")
     p.add_argument("--log.level", dest="log_level", default="info")
     a = p.parse_args(argv)
-    host, port = "0.0.0.0", int(a.port or 9106)
+    # Loopback by default (the real exporter listens on all interfaces): this is a dev aid, not a server to expose.
+    host, port = "127.0.0.1", int(a.port or 9106)
     if a.listen:
         host, _, port_s = a.listen.rpartition(":")
         port = int(port_s)
     Handler.fake = Fake(a.config_file or a.config)
-    server = ThreadingHTTPServer((host or "0.0.0.0", port), Handler)
+    server = ThreadingHTTPServer((host or "127.0.0.1", port), Handler)
     print(f"fake exporter listening on {host}:{port}", flush=True)
     try:
         server.serve_forever()
