@@ -1,0 +1,117 @@
+public import AWSCore
+import AWSCredentials
+public import Logging
+
+/// The exporter's AWS access: one region, one credential chain, and a client per service, all sharing one
+/// transport, retry policy and observer.
+public final class AWSClient: Sendable {
+    /// The resolved region.
+    public let region: String
+    /// CloudWatch (JSON 1.0).
+    public let cloudWatch: CloudWatchClient
+    /// Classic load balancers.
+    public let elb: ELBClient
+    /// Application, network and gateway load balancers.
+    public let elbv2: ELBv2Client
+    /// The Resource Groups Tagging API.
+    public let tagging: TaggingClient
+
+    /// Creates a facade from ready clients, for tests.
+    ///
+    /// Production code uses ``make(settings:environment:transport:observer:logger:)``.
+    public init(
+        region: String,
+        cloudWatch: CloudWatchClient,
+        elb: ELBClient,
+        elbv2: ELBv2Client,
+        tagging: TaggingClient
+    ) {
+        self.region = region
+        self.cloudWatch = cloudWatch
+        self.elb = elb
+        self.elbv2 = elbv2
+        self.tagging = tagging
+    }
+
+    /// Resolves the region and the credentials and builds the service clients.
+    ///
+    /// Credentials come from the standard chain (environment, web identity, profile, container, IMDSv2); with
+    /// `settings.roleARN` that chain signs an STS `AssumeRole` (session `cloudwatch_exporter`) whose credentials
+    /// are cached and refreshed before they expire. No credentials are fetched here: the first AWS call does it.
+    /// - Parameters:
+    ///   - settings: Region, role, retries and timeouts.
+    ///   - environment: The process environment (credentials, region, endpoint overrides, FIPS).
+    ///   - transport: Sends every request (AWS APIs, STS, IMDS, container endpoint).
+    ///   - observer: Receives every attempt, retry and failure.
+    ///   - logger: Debug logs per call; never credentials.
+    /// - Throws: ``AWSError`` of kind `.configuration` when no region can be found or an endpoint override is
+    ///   invalid.
+    public static func make(
+        settings: AWSClientSettings,
+        environment: [String: String],
+        transport: any HTTPTransport,
+        observer: any AWSCallObserver,
+        logger: Logger
+    ) async throws -> AWSClient {
+        let region = try await RegionResolver.resolve(
+            explicit: settings.region,
+            environment: environment,
+            transport: transport,
+            logger: logger
+        )
+        // INTERIM: replace with AWSCredentials' STSClient (same arguments) once that is merged.
+        let sts = InterimSTSFetcher(
+            transport: transport,
+            environment: environment,
+            retry: settings.retry,
+            requestTimeout: settings.requestTimeout,
+            observer: observer,
+            logger: logger
+        )
+        var credentials: any CredentialProvider = CredentialChain.standard(
+            environment: environment,
+            transport: transport,
+            sts: sts,
+            logger: logger
+        )
+        if let roleARN = settings.roleARN, !roleARN.isEmpty {
+            // AssumeRoleCredentialProvider caches and refreshes through CachingCredentialProvider itself.
+            credentials = AssumeRoleCredentialProvider(
+                roleARN: roleARN,
+                sessionName: AssumeRoleCredentialProvider.defaultSessionName,
+                source: credentials,
+                region: region,
+                sts: sts,
+                logger: logger
+            )
+        }
+        let resolver = AWSEndpointResolver(environment: environment)
+        func caller(_ service: AWSServiceDescriptor, _ endpoint: AWSEndpoint) -> AWSServiceCaller {
+            AWSServiceCaller(
+                service: service,
+                region: region,
+                endpoint: endpoint,
+                credentials: credentials,
+                transport: transport,
+                retry: settings.retry,
+                requestTimeout: settings.requestTimeout,
+                observer: observer,
+                logger: logger
+            )
+        }
+        let cloudWatch = CloudWatchClient(
+            caller: caller(.cloudWatch, try resolver.resolve(.cloudWatch, region: region))
+        )
+        let elb = ELBClient(caller: caller(.elb, try resolver.resolve(.elb, region: region)))
+        let elbv2 = ELBv2Client(caller: caller(.elbv2, try resolver.resolve(.elbv2, region: region)))
+        // Tagging has no FIPS endpoint in the aws partition: only configurations that use it should fail.
+        let tagging: TaggingClient
+        do {
+            tagging = TaggingClient(caller: caller(.tagging, try resolver.resolve(.tagging, region: region)))
+        } catch {
+            logger.warning("Resource Groups Tagging API unavailable", metadata: ["error": "\(error)"])
+            tagging = TaggingClient(unavailable: error)
+        }
+        return AWSClient(region: region, cloudWatch: cloudWatch, elb: elb, elbv2: elbv2, tagging: tagging)
+    }
+}

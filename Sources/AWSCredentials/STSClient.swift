@@ -1,0 +1,133 @@
+public import AWSCore
+public import AWSSigV4
+public import Foundation
+public import Logging
+
+/// The STS calls of the credential providers, sent through ``AWSServiceCaller`` (retries, error decoding,
+/// observer events under the service name `sts`).
+///
+/// Requests go to the regional endpoint `https://sts.<region>.amazonaws.com` (`.amazonaws.com.cn` in China), or
+/// to `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` when set; an override changes where requests go, not how they
+/// are signed. Failures are thrown as ``AWSError`` of kind `.credentials` that keep STS's error code.
+public struct STSClient: STSCredentialsFetcher {
+    private let transport: any HTTPTransport
+    private let endpoints: AWSEndpointResolver
+    private let retry: RetryPolicy
+    private let requestTimeout: Duration
+    private let observer: any AWSCallObserver
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    /// Creates the client.
+    /// - Parameters:
+    ///   - transport: Sends the requests.
+    ///   - environment: The process environment, for the endpoint overrides.
+    ///   - retry: Attempts and backoff.
+    ///   - requestTimeout: The timeout of each attempt.
+    ///   - observer: Receives attempt, retry and failure events.
+    ///   - logger: Debug logs per attempt (never credentials).
+    ///   - now: The wall clock used for signing.
+    public init(
+        transport: any HTTPTransport,
+        environment: [String: String],
+        retry: RetryPolicy = RetryPolicy(),
+        requestTimeout: Duration = .seconds(10),
+        observer: any AWSCallObserver = NoopAWSCallObserver(),
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.transport = transport
+        self.endpoints = AWSEndpointResolver(environment: environment)
+        self.retry = retry
+        self.requestTimeout = requestTimeout
+        self.observer = observer
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Calls `AssumeRole`, signed with the credentials of `using`.
+    public func assumeRole(
+        roleARN: String,
+        sessionName: String,
+        externalId: String?,
+        durationSeconds: Int?,
+        using: any CredentialProvider,
+        region: String
+    ) async throws -> AWSCredentials {
+        var parameters = QueryParameters()
+        parameters.set("RoleArn", roleARN)
+        parameters.set("RoleSessionName", sessionName)
+        parameters.setIfPresent("ExternalId", externalId)
+        if let durationSeconds { parameters.set("DurationSeconds", durationSeconds) }
+        return try await call("AssumeRole", parameters, signedWith: using, region: region, roleARN: roleARN)
+    }
+
+    /// Calls `AssumeRoleWithWebIdentity`, unsigned.
+    public func assumeRoleWithWebIdentity(
+        roleARN: String,
+        sessionName: String,
+        webIdentityToken: String,
+        region: String
+    ) async throws -> AWSCredentials {
+        var parameters = QueryParameters()
+        parameters.set("RoleArn", roleARN)
+        parameters.set("RoleSessionName", sessionName)
+        parameters.set("WebIdentityToken", webIdentityToken)
+        return try await call(
+            "AssumeRoleWithWebIdentity",
+            parameters,
+            signedWith: nil,
+            region: region,
+            roleARN: roleARN
+        )
+    }
+
+    private func call(
+        _ action: String,
+        _ parameters: QueryParameters,
+        signedWith credentials: (any CredentialProvider)?,
+        region: String,
+        roleARN: String
+    ) async throws(AWSError) -> AWSCredentials {
+        let caller = AWSServiceCaller(
+            service: .sts,
+            region: region,
+            endpoint: try endpoints.resolve(.sts, region: region),
+            credentials: credentials,
+            transport: transport,
+            retry: retry,
+            requestTimeout: requestTimeout,
+            observer: observer,
+            logger: logger,
+            now: now
+        )
+        let result: AWSXMLElement
+        do {
+            result = try await caller.query(action: action, parameters: parameters, deadline: nil)
+        } catch {
+            throw AWSError(
+                kind: .credentials,
+                service: error.service,
+                operation: error.operation,
+                code: error.code,
+                message: "\(action) of \(roleARN) failed: \(error.message)",
+                httpStatus: error.httpStatus,
+                requestId: error.requestId
+            )
+        }
+        guard let document = result.child("Credentials"), let keyId = document.string("AccessKeyId"),
+            let secret = document.string("SecretAccessKey"), let token = document.string("SessionToken"),
+            let expirationText = document.string("Expiration"),
+            let expiration = AWSTimestamp.parseISO8601(expirationText), !keyId.isEmpty, !secret.isEmpty
+        else {
+            throw AWSError(
+                kind: .credentials,
+                service: "sts",
+                operation: action,
+                code: "MalformedResponse",
+                message: "\(action) of \(roleARN) answered without complete Credentials"
+            )
+        }
+        return AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token, expiration: expiration)
+    }
+}
