@@ -118,7 +118,7 @@ struct FakeELB: ClassicLoadBalancerAPI {
         let page = Array(all.dropFirst(start).prefix(2))
         let next = start + 2 < all.count ? String(start + 2) : nil
         return ClassicLoadBalancerPage(
-            loadBalancers: page.map { ClassicLoadBalancer(name: $0, dnsName: nil) },
+            loadBalancers: page.map { ClassicLoadBalancer(name: $0, dnsName: "") },
             nextMarker: next
         )
     }

@@ -87,7 +87,7 @@ import Testing
                 "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-default-web-abc/50dc6c495c0c9188",
             name: "k8s-default-web-abc",
             type: "application",
-            dnsName: nil
+            dnsName: ""
         )
         // moto writes NLB ARNs as app/...; the dimension is built from the Type.
         let nlb = LoadBalancerV2(
@@ -95,7 +95,7 @@ import Testing
                 "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-shop-api-def/1234567890abcdef",
             name: "k8s-shop-api-def",
             type: "network",
-            dnsName: nil
+            dnsName: ""
         )
         let aws = FakeAWS(
             .init(
