@@ -59,8 +59,7 @@ public final class AWSClient: Sendable {
             transport: transport,
             logger: logger
         )
-        // INTERIM: replace with AWSCredentials' STSClient (same arguments) once that is merged.
-        let sts = InterimSTSFetcher(
+        let sts = STSClient(
             transport: transport,
             environment: environment,
             retry: settings.retry,
