@@ -344,7 +344,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def show(stack: Stack) -> None:
     _, body = http_get(stack.exporter_url + "/metrics", timeout=60)
-    labelled = [line for line in body.splitlines() if "namespace=" in line and not line.startswith("#")]
+    # namespace= alone would also match cloudwatch_requests_total{namespace="AWS/ELB"}: want the tag labels.
+    labelled = [line for line in body.splitlines() if line.startswith("aws_") and "namespace=" in line
+                and ("service=" in line or "ingress=" in line)]
     print(f"\n== {len(labelled)} service-labelled lines from {stack.exporter_url}/metrics (first 15) ==")
     for line in labelled[:15]:
         print("  " + line)

@@ -274,7 +274,8 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     eventually(results, "exporter reports no scrape error",
                lambda: (bool(r := stack.query("cloudwatch_exporter_scrape_error == 0")), f"{len(r)} series"), deadline)
     _, body = st.http_get(stack.exporter_url + "/metrics", timeout=60)
-    lines = [ln for ln in body.splitlines() if "namespace=" in ln and not ln.startswith("#")]
+    lines = [ln for ln in body.splitlines() if ln.startswith("aws_") and "namespace=" in ln
+             and ("service=" in ln or "ingress=" in ln)]
     results.record("exporter /metrics has namespace-labelled samples", bool(lines), f"{len(lines)} lines")
 
     # --- (a) recording rules
