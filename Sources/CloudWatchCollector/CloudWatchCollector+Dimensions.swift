@@ -23,6 +23,8 @@ extension CloudWatchCollector {
             return cached
         }
         var sets: [[MetricDimension]] = []
+        // A dimension set listed twice (moto does this) would be requested, and billed, twice.
+        var seen: Set<[MetricDimension]> = []
         var nextToken: String?
         var pages = 0
         repeat {
@@ -38,8 +40,10 @@ extension CloudWatchCollector {
                 try await apis.cloudWatch.listMetrics(input, deadline: deadline)
             }
             metrics.increment(.cloudWatchRequests, ["listMetrics", rule.awsNamespace])
-            sets += page.metrics.map(\.dimensions).filter {
-                matcher.accepts($0, taggedResourceIds: taggedResourceIds)
+            for dimensions in page.metrics.map(\.dimensions)
+            where matcher.accepts(dimensions, taggedResourceIds: taggedResourceIds) && seen.insert(dimensions).inserted
+            {
+                sets.append(dimensions)
             }
             nextToken = page.nextToken
             pages += 1

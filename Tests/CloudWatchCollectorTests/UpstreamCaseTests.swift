@@ -600,3 +600,24 @@ import Testing
         #expect(scrape.family("aws_resource_info") != nil)
     }
 }
+
+@Suite struct ListMetricsDeduplicationTests {
+    @Test func repeatedDimensionSetsAreRequestedOnce() async throws {
+        let set = dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"))
+        let aws = FakeAWS(
+            .init(
+                listMetrics: { input in
+                    ListMetricsOutput(
+                        metrics: Array(repeating: metric("AWS/ELB", "RequestCount", set), count: 3),
+                        nextToken: input.nextToken == nil ? "more" : nil
+                    )
+                },
+                getMetricStatistics: UpstreamCaseTests.averages([set: 2])
+            )
+        )
+        let harness = try CollectorHarness(UpstreamCaseTests.twoDimensionRule, aws: aws)
+        let scrape = await harness.scrape()
+        #expect(aws.recorded.getMetricStatistics.count == 1)
+        #expect(scrape.samples("aws_elb_request_count_average").count == 1)
+    }
+}

@@ -115,7 +115,7 @@ class Seed:
                 {
                     "MetricName": metric,
                     "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()],
-                    "Timestamp": now - datetime.timedelta(minutes=minute),
+                    "Timestamp": now - datetime.timedelta(minutes=minute + 2),
                     "Value": value,
                     "Unit": "Count",
                 }

@@ -185,7 +185,12 @@ def test_tag_failure_keeps_metrics_and_is_counted(exporter_factory, seeded):
     from conftest import free_port
     closed = f"http://127.0.0.1:{free_port()}"
     exporter = exporter_factory(RULES, {"AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING": closed, "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2": closed})
+    pattern = r'cloudwatch_exporter_load_balancer_tags_refresh_errors_total\{service="elb",\} [1-9]'
+    deadline = time.time() + 30  # the refresh fails only after its retries
     body = exporter.metrics()
+    while time.time() < deadline and not re.search(pattern, body):
+        time.sleep(1)
+        body = exporter.metrics()
     classic = [line for line in series(body, "aws_elb_request_count_sum") if CLASSIC in line]
     assert classic and "namespace=" not in classic[0]
     assert re.search(r'cloudwatch_exporter_load_balancer_tags_refresh_errors_total\{service="elb",\} [1-9]', body), body
