@@ -99,7 +99,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore"], resources: [.copy("Fixtures")]),
+        // Test support shared by the AWS test targets (wire capture reader).
+        .target(name: "AWSTestSupport", dependencies: ["AWSCore"], path: "Tests/AWSTestSupport"),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AWSCredentialsTests",
             dependencies: [
@@ -111,7 +113,11 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "AWSCore"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "AWSClientTests",
+            dependencies: ["AWSClient", "AWSCore", "AWSTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
         .testTarget(name: "ExporterConfigTests", dependencies: ["ExporterConfig"]),
         .testTarget(

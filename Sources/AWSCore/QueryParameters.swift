@@ -1,3 +1,4 @@
+import AWSSigV4
 import Foundation
 
 /// The parameters of an awsQuery request, in the order they are added, flattened to `Name.member.N.Field=value`
@@ -98,18 +99,7 @@ public enum FormEncoding {
     /// Percent-encodes every byte outside the RFC 3986 unreserved set; a space becomes `%20`, which every form
     /// decoder accepts (the signature covers the body bytes, so any correct encoding works).
     public static func encode(_ text: String) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            if isUnreserved(byte) {
-                out.append(byte)
-            } else {
-                out.append(UInt8(ascii: "%"))
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        URIEncoding.encode(text)
     }
 
     /// Decodes a form body into its pairs (`+` is a space), for tests and tools.
@@ -122,46 +112,8 @@ public enum FormEncoding {
         }
     }
 
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-            UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
-    }
-
     private static func unescape(_ text: String) -> String {
-        var out = [UInt8]()
-        let bytes = Array(text.utf8)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
-                let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
-            {
-                out.append(high << 4 | low)
-                index += 2
-            } else {
-                out.append(byte)
-            }
-            index += 1
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        // `+` is a space in form bodies; everything else is ordinary percent-decoding.
+        String(decoding: URIEncoding.decode(Array(text.replacingOccurrences(of: "+", with: " ").utf8)), as: UTF8.self)
     }
 }

@@ -1,34 +1,38 @@
-import AWSCore
-import Foundation
+public import AWSCore
+public import Foundation
 
 /// A captured exchange from the fixtures: the raw request (from boto3) and the response (moto or AWS-shaped).
-struct WireFixture {
-    var requestHeaders: [(String, String)] = []
-    var requestBody: String = ""
-    var response: HTTPResponse
+///
+/// Shared by the AWS test targets; each passes its own resource bundle.
+public struct WireFixture {
+    public var requestHeaders: [(String, String)] = []
+    public var requestBody: String = ""
+    public var response: HTTPResponse
 
-    func requestHeader(_ name: String) -> String? {
+    public func requestHeader(_ name: String) -> String? {
         requestHeaders.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
-    static func url(_ name: String) throws -> URL {
-        guard let url = Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil) else {
+    static func url(_ name: String, in bundle: Bundle) throws -> URL {
+        guard let url = bundle.url(forResource: "Fixtures/\(name)", withExtension: nil) else {
             throw FixtureError(message: "missing fixture \(name)")
         }
         return url
     }
 
-    static func text(_ name: String) throws -> String {
-        try String(contentsOf: url(name), encoding: .utf8)
+    /// The fixture file `Fixtures/<name>` of `bundle` as text.
+    public static func text(_ name: String, in bundle: Bundle) throws -> String {
+        try String(contentsOf: url(name, in: bundle), encoding: .utf8)
     }
 
-    static func json(_ name: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: url(name)))
+    /// The fixture file `Fixtures/<name>` of `bundle` as parsed JSON.
+    public static func json(_ name: String, in bundle: Bundle) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: url(name, in: bundle)))
     }
 
     /// Loads `aws-wire-moto/*.txt` (request and response) or `aws-responses/*.http` (response only).
-    static func load(_ name: String) throws -> WireFixture {
-        let text = try text(name)
+    public static func load(_ name: String, in bundle: Bundle) throws -> WireFixture {
+        let text = try text(name, in: bundle)
         if name.hasSuffix(".http") {
             let lines = text.components(separatedBy: "\n").filter { !$0.hasPrefix("#") }
             return WireFixture(response: try parseResponse(lines))
@@ -78,6 +82,11 @@ struct WireFixture {
     }
 }
 
-struct FixtureError: Error {
-    var message: String
+/// A fixture that is missing or malformed.
+public struct FixtureError: Error {
+    /// What is wrong.
+    public var message: String
+
+    /// Creates the error.
+    public init(message: String) { self.message = message }
 }
