@@ -213,3 +213,16 @@ def test_tag_changes_and_deletions_follow_the_ttl(exporter_factory, seeded):
     while time.time() < deadline and ('load_balancer_name="%s"' % ("c" * 32)) in "\n".join(series(exporter.metrics(), "aws_elb_tags")):
         time.sleep(1)
     assert ('load_balancer_name="%s"' % ("c" * 32)) not in "\n".join(series(exporter.metrics(), "aws_elb_tags"))
+
+
+def test_a_failing_rule_keeps_the_other_rules(exporter_factory, seeded):
+    # range_seconds: 0 makes StartTime equal EndTime, which CloudWatch (and moto) reject with InvalidParameterValue.
+    broken = RULES + "- aws_namespace: AWS/ELB\n  aws_metric_name: Latency\n  range_seconds: 0\n"
+    exporter = exporter_factory(broken)
+    body = exporter.metrics()
+    assert "cloudwatch_exporter_scrape_error 1.0" in body
+    assert [line for line in series(body, "aws_elb_request_count_sum") if CLASSIC in line], body
+    assert series(body, "aws_applicationelb_request_count_sum") and series(body, "aws_networkelb_new_flow_count_sum")
+    assert re.search(r'cloudwatch_exporter_rule_errors_total\{namespace="AWS/ELB",metric_name="Latency",code="InvalidParameterValue",\} [1-9]', body), body
+    log = exporter.log()
+    assert "rule.metric_name=Latency" in log and "InvalidParameterValue" in log, log
