@@ -124,7 +124,13 @@ let package = Package(
             name: "CloudWatchCollectorTests",
             dependencies: ["CloudWatchCollector", "AWSClient", "AWSCore", "ExporterConfig", "Exposition"]
         ),
-        .testTarget(name: "ExporterServerTests", dependencies: ["ExporterServer", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(
+            name: "ExporterServerTests",
+            dependencies: [
+                "ExporterServer", "ExporterConfig", "CloudWatchCollector", "AWSCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig"]
