@@ -7,10 +7,14 @@ moto answers in about a millisecond, so scrape times measure the exporter (and m
 counts are what AWS would bill.
 """
 import argparse
+import http.server
 import pathlib
 import re
 import sys
+import threading
 import time
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "integration"))
 import conftest  # noqa: E402
@@ -31,6 +35,43 @@ def config(gmd, concurrency):
     )
 
 
+class LatencyProxy:
+    """Forwards to moto after a fixed delay per request, in parallel threads, so calls cost what a call to AWS costs
+    (tens of milliseconds) and concurrency shows; moto alone answers in about a millisecond, one request at a time."""
+
+    def __init__(self, target, latency_ms):
+        delay = latency_ms / 1000
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(delay)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                request = urllib.request.Request(target + self.path, data=body, headers=headers, method="POST")
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as response:
+                        status, payload, reply_headers = response.status, response.read(), response.headers
+                except urllib.error.HTTPError as error:
+                    status, payload, reply_headers = error.code, error.read(), error.headers
+                self.send_response(status)
+                for key, value in reply_headers.items():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
 def counters(body):
     calls = {}
     for match in re.finditer(r'^cloudwatch_exporter_aws_api_requests_total\{service="(\w+)",action="(\w+)",\} ([0-9.E]+)', body, re.M):
@@ -44,8 +85,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--load-balancers", type=int, default=200)
     parser.add_argument("--scrapes", type=int, default=5)
+    parser.add_argument("--latency-ms", type=float, default=0, help="added to every AWS call (e.g. 30 for in-region AWS)")
     args = parser.parse_args()
     moto = conftest.Moto()
+    proxy = LatencyProxy(moto.url, args.latency_ms) if args.latency_ms else None
     try:
         seed = conftest.Seed(moto)
         for index in range(args.load_balancers):
@@ -54,11 +97,13 @@ def main():
             seed.datapoints("AWS/ELB", "RequestCount", {"LoadBalancerName": name}, index, count=2)
             seed.datapoints("AWS/ELB", "Latency", {"LoadBalancerName": name}, 0.1, count=2)
         print(f"{args.load_balancers} classic load balancers, 2 rules (RequestCount Sum; Latency Average+Maximum), "
-              f"{args.scrapes} scrapes each, exporter {conftest.EXPORTER}")
+              f"{args.scrapes} scrapes each, {args.latency_ms:g} ms added per AWS call, exporter {conftest.EXPORTER}")
         print(f"{'api':<22}{'concurrency':>12}{'calls/scrape':>14}  {'by action (steady state)':<58}{'scrape s':>9}{'cpu s/scrape':>13}{'rss MiB':>9}")
         for gmd in (False, True):
             for concurrency in (1, 10):
                 env = conftest.aws_env(moto)
+                if proxy:
+                    env["AWS_ENDPOINT_URL"] = proxy.url
                 exporter = conftest.Exporter(config(gmd, concurrency), env).wait_ready()
                 try:
                     exporter.metrics()  # first scrape: ListMetrics and the tag refresh warm up
@@ -78,6 +123,8 @@ def main():
                 finally:
                     exporter.stop()
     finally:
+        if proxy:
+            proxy.stop()
         moto.stop()
 
 
