@@ -1,3 +1,4 @@
+import AWSSigV4
 import Foundation
 
 /// AWS timestamp formats: ISO 8601 UTC for Query and XML, epoch seconds for JSON.
@@ -17,10 +18,12 @@ public enum AWSTimestamp {
         }
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if micros > 0 { text += "." + pad(micros, 6) }
+        let (year, month, day) = AMZDate.civilDate(daysSinceEpoch: days)
+        var text = AMZDate.pad(year, 4) + "-" + AMZDate.pad(month, 2) + "-" + AMZDate.pad(day, 2) + "T"
+        text +=
+            AMZDate.pad(secondOfDay / 3600, 2) + ":" + AMZDate.pad(secondOfDay / 60 % 60, 2) + ":"
+            + AMZDate.pad(secondOfDay % 60, 2)
+        if micros > 0 { text += "." + AMZDate.pad(micros, 6) }
         return text + "Z"
     }
 
@@ -97,21 +100,4 @@ public enum AWSTimestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPart = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
-        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
-    }
 }

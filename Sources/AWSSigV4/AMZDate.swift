@@ -13,8 +13,9 @@ package enum AMZDate {
             + pad(secondOfDay % 3600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
     }
 
-    /// Converts days since 1970-01-01 to a proleptic Gregorian date, counting in 400-year eras.
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+    /// Converts days since 1970-01-01 to a proleptic Gregorian date, counting in 400-year eras. Shared with the
+    /// timestamps of the AWS wire protocols.
+    package static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
         let shifted = daysSinceEpoch + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -27,7 +28,8 @@ package enum AMZDate {
         return (year, month, day)
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
+    /// `value` in decimal, left-padded with zeros to `width` digits.
+    package static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, width - text.count)) + text
     }
