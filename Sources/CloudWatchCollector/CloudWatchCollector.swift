@@ -54,6 +54,11 @@ public final class CloudWatchCollector: Sendable {
             }
         }
         self.arnPatterns = arnPatterns
+        self.loadBalancerAPIKinds = Set(
+            config.rules.compactMap { rule in
+                rule.tagLabels.enabled ? LoadBalancerTagSnapshot.kindOfAPI(namespace: rule.awsNamespace) : nil
+            }
+        )
         self.apis = apis
         self.tagCache = tagCache
         self.listMetricsCache = listMetricsCache
@@ -62,14 +67,9 @@ public final class CloudWatchCollector: Sendable {
         self.logger = logger
     }
 
-    /// The load balancer APIs whose tags this config needs (rules in the ELB namespaces with tag labels on).
-    public var loadBalancerAPIKinds: Set<LoadBalancerAPIKind> {
-        Set(
-            config.rules.compactMap { rule in
-                rule.tagLabels.enabled ? LoadBalancerTagSnapshot.kindOfAPI(namespace: rule.awsNamespace) : nil
-            }
-        )
-    }
+    /// The load balancer APIs whose tags this config needs (rules in the ELB namespaces with tag labels on); fixed for
+    /// the life of the collector, so the scrape and the tag refresher read it without recomputing.
+    public let loadBalancerAPIKinds: Set<LoadBalancerAPIKind>
 
     /// Runs one scrape and returns its families: the rules' families (merged by name), `aws_resource_info`,
     /// `aws_elb_tags`, scrape duration, error and missed requests, and the tag cache gauges.
