@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the demo and the tests need on a fresh Debian machine with Swift:
-# Prometheus and promtool (Debian's prometheus package), moto_server and boto3 (PyPI), pytest and yamllint.
+# Prometheus and promtool (Debian's prometheus package), moto_server and boto3 (PyPI), pytest, yamllint, PyYAML and
+# kubernetes-validate (the ops checks skip a missing tool, so CI would silently check less without it).
 set -euo pipefail
 
 need_apt=()
@@ -14,9 +15,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   pkill -x prometheus 2>/dev/null || true
 fi
 
-python3 - <<'PY' || { echo "install-deps: pip install moto[server] boto3 pytest yamllint"; python3 -m pip install -q "moto[server]>=5.0" boto3 pytest yamllint; }
+python3 - <<'PY' || { echo "install-deps: pip install moto[server] boto3 pytest yamllint"; python3 -m pip install -q "moto[server]>=5.0" boto3 pytest yamllint pyyaml kubernetes-validate; }
 import importlib.util, shutil, sys
-missing = [m for m in ("moto", "boto3", "flask", "flask_cors", "pytest", "yamllint") if importlib.util.find_spec(m) is None]
-sys.exit(1 if missing or not shutil.which("moto_server") else 0)
+missing = [m for m in ("moto", "boto3", "flask", "flask_cors", "pytest", "yamllint", "yaml", "kubernetes_validate")
+           if importlib.util.find_spec(m) is None]
+sys.exit(1 if missing or not shutil.which("moto_server") or not shutil.which("kubernetes-validate") else 0)
 PY
 echo "install-deps: ok (promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), moto_server $(python3 -c 'import moto; print(moto.__version__)'))"
