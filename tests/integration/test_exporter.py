@@ -106,6 +106,7 @@ def test_http_endpoints(exporter_factory, seeded):
     assert exporter.get("/metrics", method="TRACE")[0] == 405
     assert exporter.get("/metrics", method="HEAD")[0] == 200
     assert exporter.get("/metrics", method="POST")[0] == 200
+    assert exporter.get("/no-such-page")[0] == 404  # upstream serves the landing page here (README deviation 12)
 
 
 def test_reload_applies_good_config_and_keeps_old_on_bad(exporter_factory, seeded):
