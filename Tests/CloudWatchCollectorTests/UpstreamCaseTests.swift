@@ -214,6 +214,14 @@ import Testing
         }
     }
 
+    /// ListMetrics answering AWS/ELB RequestCount with these (AvailabilityZone, LoadBalancerName) sets.
+    static func zoneListing(_ sets: [(String, String)]) -> @Sendable (ListMetricsInput) -> ListMetricsOutput {
+        let metrics = sets.map {
+            metric("AWS/ELB", "RequestCount", dims(("AvailabilityZone", $0.0), ("LoadBalancerName", $0.1)))
+        }
+        return { _ in ListMetricsOutput(metrics: metrics, nextToken: nil) }
+    }
+
     static let twoDimensionRule = """
         metrics:
         - aws_namespace: AWS/ELB
@@ -284,28 +292,7 @@ import Testing
     @Test func dimensionSelectIsNeverRequested() async throws {
         let aws = FakeAWS(
             .init(
-                listMetrics: { _ in
-                    ListMetricsOutput(
-                        metrics: [
-                            metric(
-                                "AWS/ELB",
-                                "RequestCount",
-                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB"))
-                            ),
-                            metric(
-                                "AWS/ELB",
-                                "RequestCount",
-                                dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB"))
-                            ),
-                            metric(
-                                "AWS/ELB",
-                                "RequestCount",
-                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myOtherLB"))
-                            ),
-                        ],
-                        nextToken: nil
-                    )
-                },
+                listMetrics: Self.zoneListing([("a", "myLB"), ("b", "myLB"), ("a", "myOtherLB")]),
                 getMetricStatistics: Self.averages([
                     dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB")): 2,
                     dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB")): 2,
@@ -385,33 +372,7 @@ import Testing
     @Test func dimensionSelectRegexIsAFullMatch() async throws {
         let aws = FakeAWS(
             .init(
-                listMetrics: { _ in
-                    ListMetricsOutput(
-                        metrics: [
-                            metric(
-                                "AWS/ELB",
-                                "RequestCount",
-                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB1"))
-                            ),
-                            metric(
-                                "AWS/ELB",
-                                "RequestCount",
-                                dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB2"))
-                            ),
-                            metric(
-                                "AWS/ELB",
-                                "RequestCount",
-                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myOtherLB"))
-                            ),
-                            metric(
-                                "AWS/ELB",
-                                "RequestCount",
-                                dims(("AvailabilityZone", "a"), ("LoadBalancerName", "xmyLB3"))
-                            ),
-                        ],
-                        nextToken: nil
-                    )
-                },
+                listMetrics: Self.zoneListing([("a", "myLB1"), ("b", "myLB2"), ("a", "myOtherLB"), ("a", "xmyLB3")]),
                 getMetricStatistics: Self.averages([
                     dims(("AvailabilityZone", "a"), ("LoadBalancerName", "myLB1")): 2,
                     dims(("AvailabilityZone", "b"), ("LoadBalancerName", "myLB2")): 2,
