@@ -135,12 +135,15 @@ enum CloudWatchJSONCoding {
             guard let seconds = member["Timestamp"]?.doubleValue else {
                 throw DecodingFailure("datapoint without Timestamp")
             }
+            guard let timestamp = CheckedTime.date(epochSeconds: seconds) else {
+                throw DecodingFailure("datapoint Timestamp \(seconds) is not a time CloudWatch can answer")
+            }
             var extended: [String: Double] = [:]
             for (key, value) in member["ExtendedStatistics"]?.objectValue ?? [:] {
                 if let number = value.doubleValue { extended[key] = number }
             }
             return Datapoint(
-                timestamp: Date(timeIntervalSince1970: seconds),
+                timestamp: timestamp,
                 sampleCount: member["SampleCount"]?.doubleValue,
                 average: member["Average"]?.doubleValue,
                 sum: member["Sum"]?.doubleValue,
@@ -158,7 +161,10 @@ enum CloudWatchJSONCoding {
             guard let id = member["Id"]?.stringValue else { throw DecodingFailure("result without Id") }
             let timestamps = try (member["Timestamps"]?.arrayValue ?? []).map { value in
                 guard let seconds = value.doubleValue else { throw DecodingFailure("timestamp is not a number") }
-                return Date(timeIntervalSince1970: seconds)
+                guard let date = CheckedTime.date(epochSeconds: seconds) else {
+                    throw DecodingFailure("timestamp \(seconds) is not a time CloudWatch can answer")
+                }
+                return date
             }
             let values = try (member["Values"]?.arrayValue ?? []).map { value in
                 guard let number = value.doubleValue else { throw DecodingFailure("value is not a number") }

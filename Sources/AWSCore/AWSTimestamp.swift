@@ -9,7 +9,11 @@ public enum AWSTimestamp {
     /// Formats `date` as `2026-01-15T11:00:00Z`, adding `.ffffff` only when there are sub-second parts
     /// (as botocore does).
     public static func iso8601(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
+        // Clamped to years 1-9999, the range the format can say, so no date makes the conversion below trap.
+        let interval = min(
+            max(date.timeIntervalSince1970, CheckedTime.epochSecondsRange.lowerBound),
+            CheckedTime.epochSecondsRange.upperBound
+        )
         var seconds = Int64(interval.rounded(.down))
         var micros = Int64(((interval - Double(seconds)) * 1_000_000).rounded())
         if micros >= 1_000_000 {

@@ -56,9 +56,16 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 }
 
 extension TimeAmount {
+    /// Converts without trapping: durations past what `Int64` nanoseconds hold (292 years) saturate.
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else {
+            self = .nanoseconds(seconds < 0 ? .min : .max)
+            return
+        }
+        let (total, sumOverflow) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        self = .nanoseconds(sumOverflow ? (seconds < 0 ? .min : .max) : total)
     }
 }
 

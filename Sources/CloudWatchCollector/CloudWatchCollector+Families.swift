@@ -1,4 +1,5 @@
 import AWSClient
+import AWSCore
 import ExporterConfig
 import Exposition
 import Foundation
@@ -30,8 +31,7 @@ extension CloudWatchCollector {
             var samples: [Sample] = []
             for (set, labels) in zip(data, labelsBySet) {
                 guard let value = set.values[statistic] else { continue }
-                let timestamp =
-                    rule.setTimestamp ? set.timestamp.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } : nil
+                let timestamp = rule.setTimestamp ? set.timestamp.flatMap(CheckedTime.epochMilliseconds) : nil
                 samples.append(Sample(name: name, labels: labels, value: value, timestampMilliseconds: timestamp))
             }
             if !samples.isEmpty {

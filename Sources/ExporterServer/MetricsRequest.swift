@@ -1,3 +1,4 @@
+import AWSCore
 import Foundation
 
 /// What a `/metrics` request asks for, beyond the format: the `name[]` filter and Prometheus' scrape timeout.
@@ -26,7 +27,8 @@ struct MetricsRequest: Sendable, Equatable {
     func deadline(now: ContinuousClock.Instant, marginSeconds: Double) -> ContinuousClock.Instant? {
         guard let timeout = scrapeTimeoutSeconds else { return nil }
         let usable = max(timeout - marginSeconds, timeout / 10)
-        return now.advanced(by: .milliseconds(Int64(usable * 1000)))
+        // The header is the client's to set: `1e300` must clamp, not trap.
+        return now.advanced(by: CheckedTime.duration(seconds: usable))
     }
 
     private static func decode(_ text: Substring) -> String {

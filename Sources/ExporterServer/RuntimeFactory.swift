@@ -61,10 +61,10 @@ public struct RuntimeFactory: Sendable {
             roleARN: config.roleARN,
             retry: RetryPolicy(
                 maxAttempts: config.aws.maxAttempts,
-                baseDelay: .milliseconds(Int64(config.aws.retryBaseDelaySeconds * 1000)),
-                maxDelay: .milliseconds(Int64(config.aws.retryMaxDelaySeconds * 1000))
+                baseDelay: CheckedTime.duration(seconds: config.aws.retryBaseDelaySeconds),
+                maxDelay: CheckedTime.duration(seconds: config.aws.retryMaxDelaySeconds)
             ),
-            requestTimeout: .milliseconds(Int64(config.aws.requestTimeoutSeconds * 1000))
+            requestTimeout: CheckedTime.duration(seconds: config.aws.requestTimeoutSeconds)
         )
     }
 }

@@ -30,18 +30,19 @@ struct ScrapeOnce: AsyncParsableCommand {
         guard let loaded = ConfigReport.load(file) else { throw ExitCode(1) }
         let environment = ProcessInfo.processInfo.environment
         let transport = AsyncHTTPClientTransport(
-            connectTimeout: .milliseconds(Int64(loaded.config.aws.connectTimeoutSeconds * 1000))
+            connectTimeout: CheckedTime.duration(seconds: loaded.config.aws.connectTimeoutSeconds)
         )
         let metrics = SelfMetrics(environment: environment)
         let factory = RuntimeFactory(environment: environment, transport: transport, metrics: metrics, logger: logger)
         do {
             let runtime = try await factory.make(config: loaded.config, previous: nil)
-            let deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(timeout * 1000)))
+            let deadline = ContinuousClock.now.advanced(by: CheckedTime.duration(seconds: timeout))
             let kinds = runtime.collector.loadBalancerAPIKinds
             if !kinds.isEmpty {
                 await runtime.collector.tagCache.refresh(
                     kinds,
                     apis: runtime.apis,
+                    concurrency: loaded.config.maxConcurrentRequests,
                     metrics: metrics,
                     now: Date.init,
                     deadline: deadline,

@@ -53,7 +53,7 @@ struct Serve: AsyncParsableCommand {
         for warning in loaded.warnings { logger.warning("Config warning", metadata: ["diagnostic": "\(warning)"]) }
         let environment = ProcessInfo.processInfo.environment
         let transport = AsyncHTTPClientTransport(
-            connectTimeout: .milliseconds(Int64(loaded.config.aws.connectTimeoutSeconds * 1000))
+            connectTimeout: CheckedTime.duration(seconds: loaded.config.aws.connectTimeoutSeconds)
         )
         let factory = RuntimeFactory(
             environment: environment,

@@ -35,6 +35,23 @@ import Testing
         #expect(MetricsRequest(query: "a=b", scrapeTimeoutHeader: nil).nameFilter == nil)
     }
 
+    /// The header is set by whoever reaches the port: no value may trap (`1e300` once killed the process).
+    @Test(arguments: ["1e300", "9223372036854775807", "1e18", "inf", "nan", "-1", "0", "", "  ", "1e-300", "0x10"])
+    func hostileScrapeTimeoutHeadersNeverTrap(header: String) {
+        let now = ContinuousClock.now
+        let request = MetricsRequest(query: nil, scrapeTimeoutHeader: header)
+        if let deadline = request.deadline(now: now, marginSeconds: 0.5) {
+            #expect(deadline > now || header == "1e-300")
+            #expect(deadline <= now.advanced(by: .seconds(365 * 86_400)))
+        }
+    }
+
+    @Test(arguments: ["&&&", "=", "name[]", "name[]=", "name[]=%", "name[]=%ZZ&=x", "%%%%=%%", "a=b=c"])
+    func oddQueryStringsAreParsed(query: String) {
+        // A filter, when there is one, names something: an empty set would hide every sample.
+        #expect(MetricsRequest(query: query, scrapeTimeoutHeader: nil).nameFilter?.isEmpty != true)
+    }
+
     @Test func logfmtAndJSONLines() {
         let lines = Mutex<[String]>([])
         for format in ExporterLogHandler.Format.allCases {
