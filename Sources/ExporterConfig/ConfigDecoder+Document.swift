@@ -107,19 +107,17 @@ extension ConfigDecoder {
         guard let entry = values[key] else { return nil }
         let keyPath = path.key(key)
         guard let value = int(entry.value, keyPath) else { return nil }
-        switch key {
-        case "period_seconds":
-            guard [1, 5, 10, 20, 30].contains(value) || (value > 0 && value % 60 == 0) else {
+        if let limit = ConfigLimit.of(key), !limit.accepts(Double(value)) {
+            error(entry.value, keyPath, limit.message(for: value))
+            return nil
+        }
+        if key == "period_seconds" {
+            guard [1, 5, 10, 20, 30].contains(value) || value % 60 == 0 else {
                 error(
                     entry.value,
                     keyPath,
                     "CloudWatch accepts a period of 1, 5, 10, 20, 30 or a positive multiple of 60 seconds, not \(value)"
                 )
-                return nil
-            }
-        default:
-            guard value >= 0 else {
-                error(entry.value, keyPath, "must not be negative, got \(value)")
                 return nil
             }
         }
@@ -130,43 +128,29 @@ extension ConfigDecoder {
         _ values: [String: (key: String, keyNode: ConfigNode, value: ConfigNode)],
         into config: inout ExporterConfig
     ) {
-        func positiveInt(_ key: String, _ decoder: inout ConfigDecoder) -> Int? {
+        func integer(_ key: String, _ decoder: inout ConfigDecoder) -> Int? {
             guard let entry = values[key], let value = decoder.int(entry.value, .top(key)) else { return nil }
-            guard value >= 1 else {
-                decoder.error(entry.value, .top(key), "must be at least 1, got \(value)")
+            if let limit = ConfigLimit.of(key), !limit.accepts(Double(value)) {
+                decoder.error(entry.value, .top(key), limit.message(for: value))
                 return nil
             }
             return value
         }
-        func seconds(_ key: String, allowZero: Bool, _ decoder: inout ConfigDecoder) -> Double? {
+        func seconds(_ key: String, _ decoder: inout ConfigDecoder) -> Double? {
             guard let entry = values[key], let value = decoder.double(entry.value, .top(key)) else { return nil }
-            guard allowZero ? value >= 0 : value > 0 else {
-                decoder.error(
-                    entry.value,
-                    .top(key),
-                    "must be \(allowZero ? "zero or more" : "more than zero"), got \(value)"
-                )
+            if let limit = ConfigLimit.of(key), !limit.accepts(value) {
+                decoder.error(entry.value, .top(key), limit.message(for: value))
                 return nil
             }
             return value
         }
-        if let value = positiveInt("max_concurrent_requests", &self) { config.maxConcurrentRequests = value }
-        if let value = positiveInt("aws_max_attempts", &self) { config.aws.maxAttempts = value }
-        if let value = seconds("aws_retry_base_delay_seconds", allowZero: true, &self) {
-            config.aws.retryBaseDelaySeconds = value
-        }
-        if let value = seconds("aws_retry_max_delay_seconds", allowZero: true, &self) {
-            config.aws.retryMaxDelaySeconds = value
-        }
-        if let value = seconds("aws_connect_timeout_seconds", allowZero: false, &self) {
-            config.aws.connectTimeoutSeconds = value
-        }
-        if let value = seconds("aws_request_timeout_seconds", allowZero: false, &self) {
-            config.aws.requestTimeoutSeconds = value
-        }
-        if let value = seconds("scrape_timeout_margin_seconds", allowZero: true, &self) {
-            config.scrapeTimeoutMarginSeconds = value
-        }
+        if let value = integer("max_concurrent_requests", &self) { config.maxConcurrentRequests = value }
+        if let value = integer("aws_max_attempts", &self) { config.aws.maxAttempts = value }
+        if let value = seconds("aws_retry_base_delay_seconds", &self) { config.aws.retryBaseDelaySeconds = value }
+        if let value = seconds("aws_retry_max_delay_seconds", &self) { config.aws.retryMaxDelaySeconds = value }
+        if let value = seconds("aws_connect_timeout_seconds", &self) { config.aws.connectTimeoutSeconds = value }
+        if let value = seconds("aws_request_timeout_seconds", &self) { config.aws.requestTimeoutSeconds = value }
+        if let value = seconds("scrape_timeout_margin_seconds", &self) { config.scrapeTimeoutMarginSeconds = value }
         if config.aws.retryMaxDelaySeconds < config.aws.retryBaseDelaySeconds,
             let entry = values["aws_retry_max_delay_seconds"] ?? values["aws_retry_base_delay_seconds"]
         {

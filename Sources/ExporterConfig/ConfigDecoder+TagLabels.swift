@@ -23,10 +23,10 @@ extension ConfigDecoder {
                 if let value = bool(pair.value, keyPath) { settings.infoMetric = value }
             case "cache_ttl_seconds":
                 guard let value = int(pair.value, keyPath) else { break }
-                if value >= 10 {
-                    settings.cacheTTLSeconds = value
+                if let limit = ConfigLimit.of("tag_labels.cache_ttl_seconds"), !limit.accepts(Double(value)) {
+                    error(pair.value, keyPath, limit.message(for: value))
                 } else {
-                    error(pair.value, keyPath, "must be at least 10 seconds, got \(value)")
+                    settings.cacheTTLSeconds = value
                 }
             case "cluster_label":
                 guard let value = string(pair.value, keyPath) else { break }

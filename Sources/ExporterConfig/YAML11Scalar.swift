@@ -88,7 +88,7 @@ enum YAML11Scalar: Equatable {
         } else if body.hasPrefix("0") {
             magnitude = Int(body.dropFirst(), radix: 8)
         } else if body.contains(":") {
-            magnitude = sexagesimal(body).flatMap { $0 <= Double(Int.max) ? Int($0) : nil }
+            magnitude = sexagesimalInt(body)
         } else {
             magnitude = Int(body)
         }
@@ -115,6 +115,20 @@ enum YAML11Scalar: Equatable {
         // Java's Double.valueOf accepts "1." and ".5"; Swift's Double(_:) does too except a bare trailing point.
         let normalized = body.hasSuffix(".") ? body + "0" : body
         return Double(normalized).map { .float(sign * $0) } ?? .string(text)
+    }
+
+    /// `190:20:30` as 190 × 3600 + 20 × 60 + 30, exactly; nil when a part is not a number or the value does not
+    /// fit an `Int` (the caller then reports it out of range; a `Double` detour would round and could trap).
+    private static func sexagesimalInt(_ body: String) -> Int? {
+        var value = 0
+        for part in body.split(separator: ":", omittingEmptySubsequences: false) {
+            guard let digit = Int(part) else { return nil }
+            let (scaled, overflow) = value.multipliedReportingOverflow(by: 60)
+            let (sum, sumOverflow) = scaled.addingReportingOverflow(digit)
+            guard !overflow, !sumOverflow else { return nil }
+            value = sum
+        }
+        return value
     }
 
     private static func sexagesimal(_ body: String) -> Double? {

@@ -42,7 +42,7 @@ import Testing
             #expect(diagnostic.description.count > prefix.count)
         }
         #expect(diagnostics[5].message.contains("(unclosed"))
-        #expect(diagnostics[1].message.contains("must not be negative"))
+        #expect(diagnostics[1].message.contains("must be at least 0"))
     }
 
     @Test func configErrorDescriptionListsAllDiagnostics() throws {
