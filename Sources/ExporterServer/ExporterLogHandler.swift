@@ -40,9 +40,28 @@ public struct ExporterLogHandler: LogHandler {
         write(format == .json ? Self.json(fields) : Self.logfmt(fields))
     }
 
-    /// Writes a line to stderr.
+    /// Writes a line to stderr, ignoring failures: a closed or full stderr must lose log lines, not kill the
+    /// exporter (Foundation's `FileHandle.write(_:)` traps on a write error). SIGPIPE is ignored at start-up
+    /// (``ProcessSignals/ignoreBrokenPipe()``), so a closed pipe gives `EPIPE` here.
     public static let standardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        var bytes = Array((line + "\n").utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            guard var pointer = buffer.baseAddress else { return }
+            var remaining = buffer.count
+            // Bounded: each round writes at least one byte or gives up; EINTR is retried a few times only.
+            var interruptions = 0
+            while remaining > 0 {
+                let written = Foundation.write(STDERR_FILENO, pointer, remaining)
+                if written > 0 {
+                    pointer += written
+                    remaining -= written
+                } else if written < 0, errno == EINTR, interruptions < 8 {
+                    interruptions += 1
+                } else {
+                    return
+                }
+            }
+        }
     }
 
     static func levelName(_ level: Logger.Level) -> String {

@@ -22,6 +22,8 @@ struct LoggingOptions: ParsableArguments {
 
     /// Installs the handler and returns the root logger.
     func bootstrap() -> Logger {
+        // Every command logs to stderr; none may die because that pipe closed.
+        ProcessSignals.ignoreBrokenPipe()
         let level = Self.level(level) ?? .info
         let format = ExporterLogHandler.Format(rawValue: format) ?? .logfmt
         LoggingSystem.bootstrap { _ in ExporterLogHandler(format: format, level: level) }
