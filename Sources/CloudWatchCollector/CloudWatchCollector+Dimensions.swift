@@ -1,4 +1,5 @@
 import AWSClient
+import AWSCore
 import ExporterConfig
 import Foundation
 import Logging
@@ -25,29 +26,28 @@ extension CloudWatchCollector {
         var sets: [[MetricDimension]] = []
         // A dimension set listed twice (moto does this) would be requested, and billed, twice.
         var seen: Set<[MetricDimension]> = []
-        var nextToken: String?
-        var pages = 0
-        repeat {
+        let ending = try await Paginator().forEachPage { token in
             let input = ListMetricsInput(
                 namespace: rule.awsNamespace,
                 metricName: rule.awsMetricName,
                 dimensions: dimensionNames.map { DimensionFilter(name: $0, value: nil) },
                 // CloudWatch only accepts PT3H; cloudwatch_exporter asks for it when the window is shorter.
                 recentlyActive: rule.rangeSeconds < 10_800,
-                nextToken: nextToken
+                nextToken: token
             )
             let page = try await limiter.withSlot {
                 try await apis.cloudWatch.listMetrics(input, deadline: deadline)
             }
             metrics.increment(.cloudWatchRequests, ["listMetrics", rule.awsNamespace])
+            return (page, page.nextToken)
+        } consume: { page in
             for dimensions in page.metrics.map(\.dimensions)
             where matcher.accepts(dimensions, taggedResourceIds: taggedResourceIds) && seen.insert(dimensions).inserted
             {
                 sets.append(dimensions)
             }
-            nextToken = page.nextToken
-            pages += 1
-        } while nextToken != nil && pages < Self.maximumPages
+        }
+        warnIfIncomplete(ending, operation: "ListMetrics", rule: rule)
         if sets.isEmpty, rule.warnOnEmptyListDimensions {
             logger.warning(
                 "(listDimensions) ignoring metric \(rule.awsNamespace):\(rule.awsMetricName) due to dimensions mismatch"
@@ -65,6 +65,16 @@ extension CloudWatchCollector {
         return sets
     }
 
-    /// A bound on pages of any paginated call, so a service that keeps returning tokens cannot loop forever.
-    static let maximumPages = 10_000
+    /// Logs a paginated call that ended before its last page (page cap or a repeated token): its series may be
+    /// incomplete, and nothing else would say so.
+    func warnIfIncomplete(_ ending: Paginator.Ending, operation: String, rule: MetricRule) {
+        guard ending != .complete else { return }
+        logger.warning(
+            "AWS pagination stopped early; some series of the rule may be missing",
+            metadata: [
+                "aws.operation": "\(operation)", "pagination.ending": "\(ending)",
+                "rule.namespace": "\(rule.awsNamespace)", "rule.metric_name": "\(rule.awsMetricName)",
+            ]
+        )
+    }
 }

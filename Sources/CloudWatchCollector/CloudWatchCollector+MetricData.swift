@@ -90,6 +90,15 @@ extension CloudWatchCollector {
                         }
                     } catch {
                         self.recordFailure(error, rule: rule, accumulator: accumulator)
+                        let failedSets = Dictionary(chunk.map { ($0.set, $0.query.metric.dimensions) }) { first, _ in
+                            first
+                        }
+                        self.fallBack(
+                            rule: index,
+                            sets: failedSets.map { (index: $0.key, dimensions: $0.value) },
+                            window: window,
+                            into: accumulator
+                        )
                     }
                 }
             }
@@ -105,19 +114,19 @@ extension CloudWatchCollector {
         deadline: ContinuousClock.Instant?
     ) async throws -> [String: MetricDataResult] {
         var results: [String: MetricDataResult] = [:]
-        var nextToken: String?
-        var pages = 0
-        repeat {
+        let ending = try await Paginator().forEachPage { token in
             let input = GetMetricDataInput(
                 queries: queries,
                 startTime: window.start,
                 endTime: window.end,
-                nextToken: nextToken
+                nextToken: token
             )
             let output = try await limiter.withSlot {
                 try await apis.cloudWatch.getMetricData(input, deadline: deadline)
             }
             metrics.increment(.cloudWatchRequests, ["getMetricData", rule.awsNamespace])
+            return (output, output.nextToken)
+        } consume: { output in
             for result in output.results {
                 if var existing = results[result.id] {
                     existing.timestamps += result.timestamps
@@ -128,9 +137,8 @@ extension CloudWatchCollector {
                     results[result.id] = result
                 }
             }
-            nextToken = output.nextToken
-            pages += 1
-        } while nextToken != nil && pages < Self.maximumPages
+        }
+        warnIfIncomplete(ending, operation: "GetMetricData", rule: rule)
         return results
     }
 }

@@ -1,4 +1,5 @@
 import AWSClient
+import AWSCore
 import ExporterConfig
 import Foundation
 
@@ -6,14 +7,13 @@ extension CloudWatchCollector {
     /// Every page of GetResources for an `aws_tag_select` rule.
     func taggedResources(
         _ tagSelect: TagSelect,
+        rule: MetricRule,
         limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async throws -> [ResourceTagMapping] {
         let filters = (tagSelect.tagSelections ?? []).map { TagFilter(key: $0.key, values: $0.values) }
         var mappings: [ResourceTagMapping] = []
-        var token: String?
-        var pages = 0
-        repeat {
+        let ending = try await Paginator().forEachPage { token in
             let input = GetResourcesInput(
                 resourceTypeFilters: [tagSelect.resourceTypeSelection],
                 tagFilters: filters,
@@ -22,10 +22,11 @@ extension CloudWatchCollector {
             )
             let page = try await limiter.withSlot { try await apis.tagging.getResources(input, deadline: deadline) }
             metrics.increment(.taggingRequests, ["getResources", tagSelect.resourceTypeSelection])
+            return (page, page.paginationToken)
+        } consume: { page in
             mappings += page.mappings
-            token = page.paginationToken
-            pages += 1
-        } while token != nil && pages < Self.maximumPages
+        }
+        warnIfIncomplete(ending, operation: "GetResources", rule: rule)
         return mappings
     }
 }

@@ -1,4 +1,5 @@
 public import AWSClient
+import AWSCore
 public import Foundation
 public import Logging
 import Synchronization
@@ -26,9 +27,11 @@ public final class LoadBalancerTagCache: Sendable {
     public var snapshot: LoadBalancerTagSnapshot { state.withLock { $0.snapshot } }
 
     /// Refreshes the parts in `kinds`, concurrently and each independently.
+    /// - Parameter concurrency: DescribeTags calls in flight at once (the config's `max_concurrent_requests`).
     public func refresh(
         _ kinds: Set<LoadBalancerAPIKind>,
         apis: AWSAPIs,
+        concurrency: Int = 10,
         metrics: SelfMetrics,
         now: @escaping @Sendable () -> Date,
         deadline: ContinuousClock.Instant?,
@@ -40,6 +43,7 @@ public final class LoadBalancerTagCache: Sendable {
                     await self.refreshPart(
                         kind,
                         apis: apis,
+                        concurrency: concurrency,
                         metrics: metrics,
                         now: now,
                         deadline: deadline,
@@ -53,6 +57,7 @@ public final class LoadBalancerTagCache: Sendable {
     private func refreshPart(
         _ kind: LoadBalancerAPIKind,
         apis: AWSAPIs,
+        concurrency: Int,
         metrics: SelfMetrics,
         now: @Sendable () -> Date,
         deadline: ContinuousClock.Instant?,
@@ -62,8 +67,10 @@ public final class LoadBalancerTagCache: Sendable {
         do {
             let records =
                 switch kind {
-                case .classic: try await Self.fetchClassic(apis.elb, deadline: deadline)
-                case .v2: try await Self.fetchV2(apis.elbv2, deadline: deadline)
+                case .classic:
+                    try await Self.fetchClassic(apis.elb, concurrency: concurrency, deadline: deadline, logger: logger)
+                case .v2:
+                    try await Self.fetchV2(apis.elbv2, concurrency: concurrency, deadline: deadline, logger: logger)
                 }
             let refreshedAt = now()
             state.withLock { $0.snapshot.replace(kind, with: records, refreshedAt: refreshedAt) }
@@ -92,24 +99,29 @@ public final class LoadBalancerTagCache: Sendable {
 
     private static func fetchClassic(
         _ api: any ClassicLoadBalancerAPI,
-        deadline: ContinuousClock.Instant?
+        concurrency: Int,
+        deadline: ContinuousClock.Instant?,
+        logger: Logger
     ) async throws -> [String: LoadBalancerRecord] {
         var names: [String] = []
-        var marker: String?
-        repeat {
+        let ending = try await Paginator().forEachPage { marker in
             let page = try await api.describeLoadBalancers(marker: marker, pageSize: 400, deadline: deadline)
+            return (page, page.nextMarker)
+        } consume: { page in
             names += page.loadBalancers.map(\.name)
-            marker = page.nextMarker
-        } while marker != nil
-        let tags = names.isEmpty ? [:] : try await api.describeTags(loadBalancerNames: names, deadline: deadline)
+        }
+        try requireComplete(ending, service: "elb")
+        let answer = try await tags(of: names, concurrency: concurrency, logger: logger) { batch in
+            try await api.describeTags(loadBalancerNames: batch, deadline: deadline)
+        }
         var records: [String: LoadBalancerRecord] = [:]
-        for name in names {
+        for name in names where !answer.deleted.contains(name) {
             records[name] = LoadBalancerRecord(
                 kind: .classic,
                 name: name,
                 dimensionValue: name,
                 arn: nil,
-                tags: tags[name] ?? []
+                tags: answer.tags[name] ?? []
             )
         }
         return records
@@ -117,19 +129,23 @@ public final class LoadBalancerTagCache: Sendable {
 
     private static func fetchV2(
         _ api: any LoadBalancerV2API,
-        deadline: ContinuousClock.Instant?
+        concurrency: Int,
+        deadline: ContinuousClock.Instant?,
+        logger: Logger
     ) async throws -> [String: LoadBalancerRecord] {
         var loadBalancers: [LoadBalancerV2] = []
-        var marker: String?
-        repeat {
+        let ending = try await Paginator().forEachPage { marker in
             let page = try await api.describeLoadBalancers(marker: marker, pageSize: 400, deadline: deadline)
+            return (page, page.nextMarker)
+        } consume: { page in
             loadBalancers += page.loadBalancers
-            marker = page.nextMarker
-        } while marker != nil
-        let arns = loadBalancers.map(\.arn)
-        let tags = arns.isEmpty ? [:] : try await api.describeTags(resourceARNs: arns, deadline: deadline)
+        }
+        try requireComplete(ending, service: "elbv2")
+        let answer = try await tags(of: loadBalancers.map(\.arn), concurrency: concurrency, logger: logger) {
+            batch in try await api.describeTags(resourceARNs: batch, deadline: deadline)
+        }
         var records: [String: LoadBalancerRecord] = [:]
-        for loadBalancer in loadBalancers {
+        for loadBalancer in loadBalancers where !answer.deleted.contains(loadBalancer.arn) {
             guard let kind = LoadBalancerKind(v2Type: loadBalancer.type),
                 let dimensionValue = LoadBalancerRecord.v2DimensionValue(arn: loadBalancer.arn, kind: kind)
             else { continue }
@@ -138,9 +154,90 @@ public final class LoadBalancerTagCache: Sendable {
                 name: loadBalancer.name,
                 dimensionValue: dimensionValue,
                 arn: loadBalancer.arn,
-                tags: tags[loadBalancer.arn] ?? []
+                tags: answer.tags[loadBalancer.arn] ?? []
             )
         }
         return records
+    }
+
+    /// The most ids one DescribeTags call takes (both APIs).
+    static let describeTagsBatchSize = 20
+
+    /// What DescribeTags answered: tags by id, and the ids it said no longer exist (a load balancer without tags
+    /// is in neither and is kept, with no tags).
+    private struct TagAnswer: Sendable {
+        var tags: [String: [AWSTag]] = [:]
+        var deleted: Set<String> = []
+    }
+
+    /// The tags of `ids`, 20 per DescribeTags call and up to `concurrency` calls at once (a 10,000-load-balancer
+    /// fleet is 500 calls). A load balancer deleted after DescribeLoadBalancers listed it makes its whole batch
+    /// fail with `LoadBalancerNotFound`; that batch is asked again one id at a time, and only the deleted ones are
+    /// left out, so one deletion does not fail the refresh.
+    private static func tags(
+        of ids: [String],
+        concurrency: Int,
+        logger: Logger,
+        describe: @escaping @Sendable ([String]) async throws -> [String: [AWSTag]]
+    ) async throws -> TagAnswer {
+        let batches = stride(from: 0, to: ids.count, by: describeTagsBatchSize).map {
+            Array(ids[$0..<min($0 + describeTagsBatchSize, ids.count)])
+        }
+        let limiter = AsyncLimiter(limit: concurrency)
+        let answer = try await withThrowingTaskGroup(of: TagAnswer.self) { group in
+            for batch in batches {
+                group.addTask {
+                    do {
+                        return TagAnswer(tags: try await limiter.withSlot { try await describe(batch) })
+                    } catch let error as AWSError where error.kind == .notFound && batch.count > 1 {
+                        return try await oneByOne(batch, limiter: limiter, describe: describe)
+                    } catch let error as AWSError where error.kind == .notFound {
+                        return TagAnswer(deleted: Set(batch))
+                    }
+                }
+            }
+            var answer = TagAnswer()
+            for try await part in group {
+                answer.tags.merge(part.tags) { first, _ in first }
+                answer.deleted.formUnion(part.deleted)
+            }
+            return answer
+        }
+        if !answer.deleted.isEmpty {
+            logger.debug(
+                "Load balancers deleted during the tag refresh are left out",
+                metadata: ["tags.deleted": "\(answer.deleted.count)"]
+            )
+        }
+        return answer
+    }
+
+    private static func oneByOne(
+        _ batch: [String],
+        limiter: AsyncLimiter,
+        describe: @Sendable ([String]) async throws -> [String: [AWSTag]]
+    ) async throws -> TagAnswer {
+        var answer = TagAnswer()
+        for id in batch {
+            do {
+                answer.tags.merge(try await limiter.withSlot { try await describe([id]) }) { first, _ in first }
+            } catch let error as AWSError where error.kind == .notFound {
+                answer.deleted.insert(id)
+            }
+        }
+        return answer
+    }
+
+    /// A DescribeLoadBalancers walk that stopped early would drop the load balancers of the missing pages: keep the
+    /// last complete snapshot instead.
+    private static func requireComplete(_ ending: Paginator.Ending, service: String) throws {
+        guard ending != .complete else { return }
+        throw AWSError(
+            kind: .malformedResponse,
+            service: service,
+            operation: "DescribeLoadBalancers",
+            code: "IncompletePagination",
+            message: "pagination stopped early (\(ending)); the last complete tag snapshot stays"
+        )
     }
 }

@@ -14,6 +14,9 @@ final class FakeAWS: Sendable {
         var getResources: (@Sendable (GetResourcesInput) throws -> GetResourcesOutput)?
         var classicLoadBalancers: (@Sendable () throws -> [(String, [AWSTag])])?
         var v2LoadBalancers: (@Sendable () throws -> [(LoadBalancerV2, [AWSTag])])?
+        /// Classic load balancers deleted after DescribeLoadBalancers listed them: DescribeTags naming one fails
+        /// with `LoadBalancerNotFound`, as ELB answers.
+        var deletedClassic: Set<String> = []
     }
 
     struct Calls: Sendable {
@@ -129,10 +132,22 @@ struct FakeELB: ClassicLoadBalancerAPI {
         guard let handler = aws.handlers.withLock({ $0.classicLoadBalancers }) else {
             throw FakeAWS.unexpected("DescribeTags")
         }
-        return Dictionary(
-            try handler().filter { loadBalancerNames.contains($0.0) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        let deleted = aws.handlers.withLock { $0.deletedClassic }
+        if let gone = loadBalancerNames.first(where: deleted.contains) {
+            throw AWSError(
+                kind: .notFound,
+                service: "elb",
+                operation: "DescribeTags",
+                code: "LoadBalancerNotFound",
+                message: "There is no ACTIVE Load Balancer named '\(gone)'"
+            )
+        }
+        return try await aws.track {
+            Dictionary(
+                try handler().filter { loadBalancerNames.contains($0.0) },
+                uniquingKeysWith: { first, _ in first }
+            )
+        }
     }
 }
 
