@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "AWSCredentialsTests",
             dependencies: [
-                "AWSCredentials", "AWSCore", "AWSSigV4",
+                "AWSCredentials", "AWSCore", "AWSSigV4", "AWSTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -122,7 +122,7 @@ let package = Package(
         .testTarget(name: "ExporterConfigTests", dependencies: ["ExporterConfig"]),
         .testTarget(
             name: "CloudWatchCollectorTests",
-            dependencies: ["CloudWatchCollector", "AWSClient", "AWSCore", "ExporterConfig", "Exposition"]
+            dependencies: ["CloudWatchCollector", "AWSClient", "AWSCore", "AWSTestSupport", "ExporterConfig", "Exposition"]
         ),
         .testTarget(
             name: "ExporterServerTests",

@@ -85,6 +85,8 @@ public final class AWSClient: Sendable {
             )
         }
         let resolver = AWSEndpointResolver(environment: environment)
+        // One caller per service, each with its own retry budget: CloudWatch throttling must not stop the
+        // tag refresh from retrying, and the other way round.
         func caller(_ service: AWSServiceDescriptor, _ endpoint: AWSEndpoint) -> AWSServiceCaller {
             AWSServiceCaller(
                 service: service,
@@ -94,6 +96,7 @@ public final class AWSClient: Sendable {
                 transport: transport,
                 retry: settings.retry,
                 requestTimeout: settings.requestTimeout,
+                retryBudget: RetryBudget(),
                 observer: observer,
                 logger: logger
             )

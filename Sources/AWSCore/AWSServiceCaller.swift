@@ -17,6 +17,8 @@ public struct AWSServiceCaller: Sendable {
     public let retry: RetryPolicy
     /// The timeout of one attempt (further limited by the caller's deadline).
     public let requestTimeout: Duration
+    /// The retry quota shared by every caller of this service.
+    public let retryBudget: RetryBudget
 
     private let credentialProvider: (any CredentialProvider)?
     private let transport: any HTTPTransport
@@ -33,6 +35,7 @@ public struct AWSServiceCaller: Sendable {
     ///   - transport: Sends the HTTP requests.
     ///   - retry: Attempts and backoff.
     ///   - requestTimeout: The timeout of each attempt.
+    ///   - retryBudget: The retry quota; share one per service, so that a throttling storm does not multiply calls.
     ///   - observer: Receives attempt, retry and failure events.
     ///   - logger: Debug logs per attempt (never credentials).
     ///   - now: The wall clock used for signing.
@@ -44,6 +47,7 @@ public struct AWSServiceCaller: Sendable {
         transport: any HTTPTransport,
         retry: RetryPolicy = RetryPolicy(),
         requestTimeout: Duration = .seconds(10),
+        retryBudget: RetryBudget = RetryBudget(),
         observer: any AWSCallObserver = NoopAWSCallObserver(),
         logger: Logger,
         now: @escaping @Sendable () -> Date = { Date() }
@@ -55,6 +59,7 @@ public struct AWSServiceCaller: Sendable {
         self.transport = transport
         self.retry = retry
         self.requestTimeout = requestTimeout
+        self.retryBudget = retryBudget
         self.observer = observer
         self.logger = logger
         self.now = now
@@ -129,6 +134,7 @@ public struct AWSServiceCaller: Sendable {
         callLogger[metadataKey: "aws.operation"] = "\(operation)"
         let clock = ContinuousClock()
         var attempt = 1
+        var lastRetryCost: Int?
         while true {
             var attemptTimeout = requestTimeout
             if let deadline {
@@ -146,13 +152,17 @@ public struct AWSServiceCaller: Sendable {
                     headers: headers,
                     timeout: attemptTimeout,
                     attempt: attempt,
+                    deadline: deadline,
                     logger: callLogger
                 )
-                if (200..<300).contains(response.status) { return response }
+                if (200..<300).contains(response.status) {
+                    retryBudget.recordSuccess(retryCost: lastRetryCost)
+                    return response
+                }
                 error = AWSErrorDecoder.decode(response, service: service.name, operation: operation)
             } catch let attemptError {
                 if attemptError.kind == .credentials || attemptError.kind == .configuration
-                    || attemptError.code == "Cancelled" || Task.isCancelled
+                    || attemptError.code == "Cancelled" || attemptError.service == "credentials" || Task.isCancelled
                 {
                     throw fail(operation, attemptError)
                 }
@@ -174,6 +184,12 @@ public struct AWSServiceCaller: Sendable {
                     timeoutError(operation, "the deadline leaves no time to retry after \(error.code)")
                 )
             }
+            guard let cost = retryBudget.takeRetry(reason: reason) else {
+                // The service is failing for every caller: retrying now would only add to its load.
+                errorLogger.debug("AWS retry budget exhausted; not retrying", metadata: ["aws.attempt": "\(attempt)"])
+                throw fail(operation, error)
+            }
+            lastRetryCost = cost
             observer.awsCallRetried(service: service.name, action: operation, reason: reason)
             do {
                 try await retry.sleep(delay)
@@ -199,15 +215,17 @@ public struct AWSServiceCaller: Sendable {
         headers: [(String, String)],
         timeout: Duration,
         attempt: Int,
+        deadline: ContinuousClock.Instant?,
         logger: Logger
     ) async throws(AWSError) -> HTTPResponse {
         var allHeaders = [("Host", endpoint.hostHeader)] + headers
         if let credentialProvider {
             let credentials: AWSCredentials
             do {
-                credentials = try await credentialProvider.credentials()
+                credentials = try await credentialProvider.credentials(deadline: deadline)
             } catch let error as AWSError {
-                throw error.kind == .credentials || error.kind == .configuration
+                // A refresh still running at the deadline is a missed deadline, not a credentials failure.
+                throw error.kind == .credentials || error.kind == .configuration || error.kind == .timeout
                     ? error
                     : AWSError(
                         kind: .credentials,
@@ -218,6 +236,14 @@ public struct AWSServiceCaller: Sendable {
                         httpStatus: error.httpStatus,
                         requestId: error.requestId
                     )
+            } catch is CancellationError where Task.isCancelled {
+                throw AWSError(
+                    kind: .timeout,
+                    service: service.name,
+                    operation: operation,
+                    code: "Cancelled",
+                    message: "the call was cancelled"
+                )
             } catch {
                 throw AWSError(
                     kind: .credentials,

@@ -4,6 +4,19 @@ public import AWSSigV4
 public protocol CredentialProvider: Sendable {
     /// Returns valid credentials, fetching or refreshing them if needed.
     func credentials() async throws -> AWSCredentials
+
+    /// Returns valid credentials, waiting for a fetch or refresh only until `deadline`.
+    ///
+    /// A caching provider whose refresh is slow answers with its current credentials while they are valid, and
+    /// lets the refresh go on for the next caller. The default waits for ``credentials()``.
+    /// - Throws: An ``AWSError`` of kind `.timeout` when no valid credentials are at hand by the deadline.
+    func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials
+}
+
+extension CredentialProvider {
+    public func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
+        try await credentials()
+    }
 }
 
 /// A provider that always returns the same credentials.

@@ -52,6 +52,10 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
     public func credentials() async throws -> AWSCredentials {
         try await cache.credentials()
     }
+
+    public func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
+        try await cache.credentials(deadline: deadline)
+    }
 }
 
 /// One uncached `AssumeRole` call.

@@ -62,31 +62,53 @@ public actor CachingCredentialProvider: CredentialProvider {
 
     /// Returns the cached credentials, refreshing them first when they are due.
     public func credentials() async throws -> AWSCredentials {
+        try await credentials(deadline: nil)
+    }
+
+    /// Returns the cached credentials, refreshing them first when they are due, but waiting for the refresh only
+    /// until `deadline`: while the current credentials are valid they answer at the deadline (the refresh goes on
+    /// and serves the next caller), so a slow STS or IMDS never makes a scrape miss its deadline.
+    public func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         let now = clock()
-        guard let entry else { return try await refresh() }
+        guard let entry else { return try await refresh(until: deadline) }
         if now < entry.refreshAt { return entry.credentials }
         let stillValid = now < entry.validUntil
         if stillValid, let retryNotBefore, now < retryNotBefore { return entry.credentials }
         if stillValid, now < entry.mustRefreshAt, inFlight != nil { return entry.credentials }
         do {
-            return try await refresh()
+            return try await refresh(until: deadline)
         } catch {
             if let current = self.entry, clock() < current.validUntil { return current.credentials }
             throw error
         }
     }
 
-    /// Joins the refresh in flight, or starts one. The refresh runs in its own task so that one caller being
-    /// cancelled does not fail the others waiting on it; every caller awaits it, so it never outlives them all.
-    private func refresh() async throws -> AWSCredentials {
-        if let inFlight { return try await inFlight.value }
-        let task = Task { try await self.fetchAndStore() }
-        inFlight = task
-        defer { inFlight = nil }
-        return try await task.value
+    /// Joins the refresh in flight, or starts one, and waits for it until `deadline`. The refresh runs in its own
+    /// task, so that a caller leaving (deadline, cancellation) does not fail the others waiting on it; it clears
+    /// itself from `inFlight` when it ends.
+    private func refresh(until deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
+        let task: Task<AWSCredentials, any Error>
+        if let inFlight {
+            task = inFlight
+        } else {
+            task = Task { try await self.fetchAndStore() }
+            inFlight = task
+        }
+        let name = self.name
+        return try await DeadlineWait.value(of: task, until: deadline) {
+            AWSError(
+                kind: .timeout,
+                service: "credentials",
+                operation: name,
+                code: "Timeout",
+                message: "the credential refresh did not finish before the caller's deadline"
+            )
+        }
     }
 
     private func fetchAndStore() async throws -> AWSCredentials {
+        // Runs on this actor, which is busy in `refresh` until `inFlight` is set, so this never clears it early.
+        defer { inFlight = nil }
         do {
             let fresh = try await source.credentials()
             store(fresh)

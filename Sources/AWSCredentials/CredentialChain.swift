@@ -53,6 +53,11 @@ public struct CredentialChain: CredentialProvider {
         try await provider.credentials()
     }
 
+    /// Returns the chosen provider's credentials, waiting for a refresh only until `deadline`.
+    public func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
+        try await provider.credentials(deadline: deadline)
+    }
+
     private static func choose(
         environment: [String: String],
         transport: any HTTPTransport,
@@ -124,9 +129,13 @@ private struct ExplainingCredentialProvider: CredentialProvider {
     let prefix: String
 
     func credentials() async throws -> AWSCredentials {
+        try await credentials(deadline: nil)
+    }
+
+    func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         do {
-            return try await base.credentials()
-        } catch var error as AWSError {
+            return try await base.credentials(deadline: deadline)
+        } catch var error as AWSError where error.kind != .timeout {
             error.message = prefix + error.message
             throw error
         }
