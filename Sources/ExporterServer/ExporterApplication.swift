@@ -4,6 +4,8 @@ import Exposition
 public import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
+import UnixSignals
 
 /// Builds the HTTP application: `/metrics`, `/-/healthy`, `/-/ready`, `/-/reload`, `/`, and TRACE refused.
 public enum ExporterApplication {
@@ -52,14 +54,27 @@ public enum ExporterApplication {
         Application(
             responder: responder(state: state),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
-            services: [TagRefreshService(state: state), ReloadSignalService(state: state)],
+            services: [
+                TagRefreshService(state: state), ReloadSignalService(state: state),
+                ShutdownService(state: state, logger: logger),
+            ],
             logger: logger
         )
     }
 
+    /// How long graceful shutdown may take before the service group cancels what is left: well inside
+    /// ``ShutdownService/deadline``, which ends the process if even cancellation does not finish.
+    static let gracefulShutdownLimit: Duration = .seconds(3)
+
     /// Builds the application and serves until SIGTERM or SIGINT, then shuts down gracefully.
     public static func run(state: ExporterState, address: ListenAddress, logger: Logger) async throws {
-        try await make(state: state, address: address, logger: logger).runService()
+        var configuration = ServiceGroupConfiguration(
+            services: [make(state: state, address: address, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        configuration.maximumGracefulShutdownDuration = gracefulShutdownLimit
+        try await ServiceGroup(configuration: configuration).run()
     }
 
     static func metricsResponse(_ request: Request, state: ExporterState) async -> Response {

@@ -3,6 +3,7 @@ public import ExporterConfig
 import Exposition
 public import Foundation
 public import Logging
+import AWSCore
 import Synchronization
 
 /// The live state of the server: the current runtime, reloads (serialised), and single-flight scrapes.
@@ -54,6 +55,11 @@ public final class ExporterState: Sendable {
         }
     }
 
+    /// Cancels the collection in flight and every later one (at shutdown).
+    public func cancelCollections() {
+        scrapes.cancelAll()
+    }
+
     /// Scrapes (sharing an in-flight scrape of the same runtime) and returns every family of the response:
     /// CloudWatch, build info, counters and process metrics.
     public func scrape(deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
@@ -68,18 +74,39 @@ public final class ExporterState: Sendable {
 
 /// Lets concurrent `/metrics` requests share one in-flight collection, so an HA pair of Prometheus servers (or a
 /// retrying client) does not multiply AWS calls.
-private actor ScrapeCoordinator {
-    private var inFlight: (collector: ObjectIdentifier, task: Task<[MetricFamily], Never>)?
+private final class ScrapeCoordinator: Sendable {
+    private struct State {
+        var inFlight: (collector: ObjectIdentifier, task: Task<[MetricFamily], any Error>)?
+        var shuttingDown = false
+    }
+
+    private let state = Mutex(State())
 
     func scrape(_ runtime: ExporterRuntime, deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
         let id = ObjectIdentifier(runtime.collector)
-        if let inFlight, inFlight.collector == id { return await inFlight.task.value }
         let collector = runtime.collector
-        // Stored and awaited by every request that joins it; it ends with the collection.
-        let task = Task { await collector.collect(deadline: deadline) }
-        inFlight = (id, task)
-        let families = await task.value
-        if inFlight?.task == task { inFlight = nil }
+        let task: Task<[MetricFamily], any Error> = state.withLock { state in
+            if let inFlight = state.inFlight, inFlight.collector == id { return inFlight.task }
+            // Stored and awaited by every request that joins it; it ends with the collection.
+            let task = Task<[MetricFamily], any Error> { await collector.collect(deadline: deadline) }
+            if state.shuttingDown { task.cancel() }
+            state.inFlight = (id, task)
+            return task
+        }
+        // Waiting, unlike `task.value`, ends when this request is cancelled (a client gone, a shutdown).
+        let families = (try? await DeadlineWait.value(of: task, until: nil) { CancellationError() }) ?? []
+        state.withLock { state in
+            if state.inFlight?.task == task { state.inFlight = nil }
+        }
         return families
+    }
+
+    /// Cancels the collection in flight and every later one: at shutdown, requests answer at once with what they
+    /// have and the AWS calls behind them stop.
+    func cancelAll() {
+        state.withLock { state in
+            state.shuttingDown = true
+            state.inFlight?.task.cancel()
+        }
     }
 }

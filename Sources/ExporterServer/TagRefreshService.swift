@@ -28,14 +28,18 @@ public struct TagRefreshService: Service {
             let due = lastRefresh.map { ContinuousClock.now - $0 >= ttl } ?? true
             let reloaded = lastCollector != ObjectIdentifier(collector) && kinds != lastKinds
             if !kinds.isEmpty, due || reloaded {
-                await collector.tagCache.refresh(
-                    kinds,
-                    apis: runtime.apis,
-                    metrics: state.factory.metrics,
-                    now: now,
-                    deadline: .now.advanced(by: .seconds(120)),
-                    logger: state.factory.logger
-                )
+                // Cancelled by a shutdown, so a slow or silent AWS cannot hold the process past SIGTERM.
+                await cancelWhenGracefulShutdown {
+                    await collector.tagCache.refresh(
+                        kinds,
+                        apis: runtime.apis,
+                        concurrency: runtime.config.maxConcurrentRequests,
+                        metrics: self.state.factory.metrics,
+                        now: self.now,
+                        deadline: .now.advanced(by: .seconds(120)),
+                        logger: self.state.factory.logger
+                    )
+                }
                 lastRefresh = .now
             }
             lastCollector = ObjectIdentifier(collector)
