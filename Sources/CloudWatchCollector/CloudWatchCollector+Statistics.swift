@@ -41,8 +41,24 @@ extension CloudWatchCollector {
                         }
                     } catch {
                         self.recordFailure(error, rule: rule, accumulator: accumulator)
+                        self.fallBack(rule: index, sets: [(setIndex, dimensions)], window: window, into: accumulator)
                     }
                 }
+            }
+        }
+    }
+
+    /// After a failed request: the last known data of each of `sets` whose datapoint is still in `window` (see
+    /// ``LastKnownData``).
+    func fallBack(
+        rule index: Int,
+        sets: [(index: Int, dimensions: [MetricDimension])],
+        window: ScrapeWindow,
+        into accumulator: ScrapeAccumulator
+    ) {
+        for (setIndex, dimensions) in sets {
+            if let data = lastKnown.recall(rule: index, dimensions: dimensions, in: window) {
+                accumulator.storeIfAbsent(rule: index, set: setIndex, data: data)
             }
         }
     }

@@ -21,8 +21,11 @@ public final class CloudWatchCollector: Sendable {
     /// The load balancer tag cache read by every scrape.
     public let tagCache: LoadBalancerTagCache
     let listMetricsCache: ListMetricsCache
+    /// Last data per dimension set, for series whose request fails (lives as long as this collector's config).
+    let lastKnown = LastKnownData()
     let metrics: SelfMetrics
     let now: @Sendable () -> Date
+    let sleepUntilDeadline: @Sendable (ContinuousClock.Instant) async throws -> Void
     let logger: Logger
     private let warnedClashes = Mutex<Set<String>>([])
 
@@ -34,6 +37,8 @@ public final class CloudWatchCollector: Sendable {
     ///   - listMetricsCache: The ListMetrics cache (new on every reload, as upstream).
     ///   - metrics: The process-wide self metrics.
     ///   - now: The wall clock; one reading per scrape sets the query window.
+    ///   - sleepUntilDeadline: Returns when a scrape's deadline has come; tests inject one they control, so that no
+    ///     test depends on how fast a busy machine runs.
     ///   - logger: Where rule failures and warnings go.
     /// - Throws: When a regex of the config does not compile.
     public init(
@@ -43,6 +48,9 @@ public final class CloudWatchCollector: Sendable {
         listMetricsCache: ListMetricsCache = ListMetricsCache(),
         metrics: SelfMetrics,
         now: @escaping @Sendable () -> Date = Date.init,
+        sleepUntilDeadline: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = {
+            try await Task.sleep(until: $0, clock: .continuous)
+        },
         logger: Logger
     ) throws {
         self.config = config
@@ -64,6 +72,7 @@ public final class CloudWatchCollector: Sendable {
         self.listMetricsCache = listMetricsCache
         self.metrics = metrics
         self.now = now
+        self.sleepUntilDeadline = sleepUntilDeadline
         self.logger = logger
     }
 
@@ -90,12 +99,16 @@ public final class CloudWatchCollector: Sendable {
                 await self.collectRules(at: scrapeTime, into: accumulator, limiter: limiter, deadline: deadline)
             }
             if let deadline {
-                group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+                group.addTask { try? await self.sleepUntilDeadline(deadline) }
             }
             await group.next()
             group.cancelAll()
         }
         let result = accumulator.snapshot
+        for (index, rule) in config.rules.enumerated() {
+            let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
+            lastKnown.update(rule: index, with: result.rules[index].sets.values, window: window)
+        }
         let tagSnapshot = tagCache.snapshot
         var families: [MetricFamily] = []
         for (index, matcher) in matchers.enumerated() {
@@ -163,7 +176,7 @@ public final class CloudWatchCollector: Sendable {
             var resourceIds: [String] = []
             var taggedResourceIds: Set<String>?
             if let tagSelect = rule.tagSelect {
-                let mappings = try await taggedResources(tagSelect, limiter: limiter, deadline: deadline)
+                let mappings = try await taggedResources(tagSelect, rule: rule, limiter: limiter, deadline: deadline)
                 let pattern = arnPatterns[index]
                 resourceIds = mappings.map { pattern?.firstNonEmptyGroup(in: $0.resourceARN) ?? "" }
                 accumulator.storeTaggedResources(rule: index, mappings: mappings, resourceIds: resourceIds)

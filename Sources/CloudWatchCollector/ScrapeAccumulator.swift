@@ -29,6 +29,13 @@ final class ScrapeAccumulator: Sendable {
         state.withLock { $0.rules[rule].sets[set] = data }
     }
 
+    /// Stores `data` for a dimension set that has none yet (a fallback never replaces data fetched in this scrape).
+    func storeIfAbsent(rule: Int, set: Int, data: DimensionSetData) {
+        state.withLock { state in
+            if state.rules[rule].sets[set] == nil { state.rules[rule].sets[set] = data }
+        }
+    }
+
     /// Adds one GetMetricData value to a dimension set.
     func merge(
         rule: Int,

@@ -3,6 +3,7 @@ import CloudWatchCollector
 import ExporterConfig
 import Exposition
 import Foundation
+import AWSTestSupport
 import Logging
 
 /// Builds a collector from YAML against a ``FakeAWS``, with a fixed clock, and reads its output.
@@ -13,7 +14,14 @@ struct CollectorHarness {
     let collector: CloudWatchCollector
     let metrics: SelfMetrics
 
-    init(_ yaml: String, aws: FakeAWS = FakeAWS(), tagCache: LoadBalancerTagCache = LoadBalancerTagCache()) throws {
+    /// - Parameter deadlineGate: When given, a scrape's deadline "passes" when the test opens the gate, not by the
+    ///   clock.
+    init(
+        _ yaml: String,
+        aws: FakeAWS = FakeAWS(),
+        tagCache: LoadBalancerTagCache = LoadBalancerTagCache(),
+        deadlineGate: Gate? = nil
+    ) throws {
         let loaded = try ConfigLoader.parse(yaml: yaml, file: "test.yml")
         self.aws = aws
         self.metrics = SelfMetrics()
@@ -23,6 +31,13 @@ struct CollectorHarness {
             tagCache: tagCache,
             metrics: metrics,
             now: { CollectorHarness.now },
+            sleepUntilDeadline: { deadline in
+                if let deadlineGate {
+                    await deadlineGate.wait()
+                } else {
+                    try await Task.sleep(until: deadline, clock: .continuous)
+                }
+            },
             logger: Logger(label: "test")
         )
     }
