@@ -102,6 +102,7 @@ enum CloudWatchJSONCoding {
     }
 
     static func messages(_ value: JSONValue?) -> [String] {
+        // Messages only explain; a malformed list of them must not fail an answer that is otherwise fine.
         (value?.arrayValue ?? []).map { message in
             let code = message["Code"]?.stringValue ?? ""
             let text = message["Value"]?.stringValue ?? ""
@@ -110,14 +111,14 @@ enum CloudWatchJSONCoding {
     }
 
     static func parseDimensions(_ value: JSONValue?) throws -> [Dimension] {
-        try (value?.arrayValue ?? []).map { member in
+        try DecodingFailure.list(value, "Dimensions").map { member in
             guard let name = member["Name"]?.stringValue else { throw DecodingFailure("dimension without Name") }
             return Dimension(name: name, value: member["Value"]?.stringValue ?? "")
         }
     }
 
     static func listMetricsOutput(_ body: JSONValue) throws -> ListMetricsOutput {
-        let metrics = try (body["Metrics"]?.arrayValue ?? []).map { member in
+        let metrics = try DecodingFailure.list(body["Metrics"], "Metrics").map { member in
             guard let namespace = member["Namespace"]?.stringValue, let name = member["MetricName"]?.stringValue else {
                 throw DecodingFailure("metric without Namespace or MetricName")
             }
@@ -131,7 +132,7 @@ enum CloudWatchJSONCoding {
     }
 
     static func getMetricStatisticsOutput(_ body: JSONValue) throws -> GetMetricStatisticsOutput {
-        let datapoints = try (body["Datapoints"]?.arrayValue ?? []).map { member in
+        let datapoints = try DecodingFailure.list(body["Datapoints"], "Datapoints").map { member in
             guard let seconds = member["Timestamp"]?.doubleValue else {
                 throw DecodingFailure("datapoint without Timestamp")
             }
@@ -139,7 +140,7 @@ enum CloudWatchJSONCoding {
                 throw DecodingFailure("datapoint Timestamp \(seconds) is not a time CloudWatch can answer")
             }
             var extended: [String: Double] = [:]
-            for (key, value) in member["ExtendedStatistics"]?.objectValue ?? [:] {
+            for (key, value) in try DecodingFailure.object(member["ExtendedStatistics"], "ExtendedStatistics") {
                 if let number = value.doubleValue { extended[key] = number }
             }
             return Datapoint(
@@ -157,16 +158,16 @@ enum CloudWatchJSONCoding {
     }
 
     static func getMetricDataOutput(_ body: JSONValue) throws -> GetMetricDataOutput {
-        let results = try (body["MetricDataResults"]?.arrayValue ?? []).map { member in
+        let results = try DecodingFailure.list(body["MetricDataResults"], "MetricDataResults").map { member in
             guard let id = member["Id"]?.stringValue else { throw DecodingFailure("result without Id") }
-            let timestamps = try (member["Timestamps"]?.arrayValue ?? []).map { value in
+            let timestamps = try DecodingFailure.list(member["Timestamps"], "Timestamps").map { value in
                 guard let seconds = value.doubleValue else { throw DecodingFailure("timestamp is not a number") }
                 guard let date = CheckedTime.date(epochSeconds: seconds) else {
                     throw DecodingFailure("timestamp \(seconds) is not a time CloudWatch can answer")
                 }
                 return date
             }
-            let values = try (member["Values"]?.arrayValue ?? []).map { value in
+            let values = try DecodingFailure.list(member["Values"], "Values").map { value in
                 guard let number = value.doubleValue else { throw DecodingFailure("value is not a number") }
                 return number
             }

@@ -22,11 +22,11 @@ enum TaggingJSONCoding {
     }
 
     static func getResourcesOutput(_ body: JSONValue) throws -> GetResourcesOutput {
-        let mappings = try (body["ResourceTagMappingList"]?.arrayValue ?? []).map { member in
+        let mappings = try DecodingFailure.list(body["ResourceTagMappingList"], "ResourceTagMappingList").map { member in
             guard let arn = member["ResourceARN"]?.stringValue else {
                 throw DecodingFailure("mapping without ResourceARN")
             }
-            let tags = (member["Tags"]?.arrayValue ?? []).compactMap { tag -> AWSTag? in
+            let tags = try DecodingFailure.list(member["Tags"], "Tags").compactMap { tag -> AWSTag? in
                 guard let key = tag["Key"]?.stringValue else { return nil }
                 return AWSTag(key: key, value: tag["Value"]?.stringValue ?? "")
             }

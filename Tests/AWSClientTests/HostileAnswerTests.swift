@@ -58,6 +58,29 @@ import Testing
         #expect(error?.kind == .malformedResponse)
     }
 
+    /// A member of the wrong type is malformed, not "no data": `"Datapoints": "none"` once passed as an empty list.
+    @Test(arguments: [
+        #"{"Label":"Latency","Datapoints":"none"}"#, #"{"Datapoints":{"a":1}}"#, #"{"Datapoints":[1]}"#,
+        #"{"Datapoints":[{"Timestamp":"soon","Sum":1}]}"#, #"{"Datapoints":[{"Timestamp":1,"ExtendedStatistics":[]}]}"#,
+    ])
+    func wronglyTypedMembersAreMalformed(body: String) async {
+        let error = await #expect(throws: AWSError.self) {
+            try await Harness.cloudWatch(ScriptedTransport([Self.json(body)]), .json10).getMetricStatistics(
+                Self.statisticsInput,
+                deadline: nil
+            )
+        }
+        #expect(error?.kind == .malformedResponse)
+    }
+
+    @Test func absentAndNullListsAreEmpty() async throws {
+        for body in [#"{"Label":"Latency"}"#, #"{"Label":"Latency","Datapoints":null}"#] {
+            let output = try await Harness.cloudWatch(ScriptedTransport([Self.json(body)]), .json10)
+                .getMetricStatistics(Self.statisticsInput, deadline: nil)
+            #expect(output.datapoints.isEmpty)
+        }
+    }
+
     @Test func theLatestTimestampCloudWatchCanSayIsAccepted() async throws {
         let body = #"{"Label":"Latency","Datapoints":[{"Timestamp":253402300799,"Sum":1.0}]}"#
         let output = try await Harness.cloudWatch(ScriptedTransport([Self.json(body)]), .json10)
