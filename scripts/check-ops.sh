@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Offline checks for the ops artefacts: rules/, dashboards/, config/, deploy/, docs/runbook.md.
+# Includes tests/ops/check_config_coverage.py: every aws_* family a rule or dashboard reads is collected by config/.
 #
 #   bash scripts/check-ops.sh            # run every check; the last line is "N passed, M failed"
 #   bash scripts/check-ops.sh --install  # first install the tools (idempotent), then run the checks
@@ -122,7 +123,9 @@ if require "$PROMTOOL" "promtool"; then
 fi
 run "every rule tested, alert conventions, runbook anchors" python3 tests/ops/check_rules.py
 run "dashboard linter (scripts/lint_dashboards.py)" python3 scripts/lint_dashboards.py dashboards
-run "dashboard linter self-test" python3 -m unittest discover -s tests/ops -p 'test_*.py'
+run "shipped configs feed every rule and panel (tests/ops/check_config_coverage.py)" \
+    python3 tests/ops/check_config_coverage.py
+run "self-tests (dashboard linter, config coverage)" python3 -m unittest discover -s tests/ops -p 'test_*.py'
 run "generated manifests in sync (scripts/gen_manifests.py --check)" python3 scripts/gen_manifests.py --check
 run "manifest cross-checks" python3 tests/ops/check_manifests.py
 if command -v kubernetes-validate >/dev/null; then
