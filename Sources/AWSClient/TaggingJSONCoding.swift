@@ -22,7 +22,8 @@ enum TaggingJSONCoding {
     }
 
     static func getResourcesOutput(_ body: JSONValue) throws -> GetResourcesOutput {
-        let mappings = try DecodingFailure.list(body["ResourceTagMappingList"], "ResourceTagMappingList").map { member in
+        let mappings = try DecodingFailure.list(body["ResourceTagMappingList"], "ResourceTagMappingList").map {
+            member in
             guard let arn = member["ResourceARN"]?.stringValue else {
                 throw DecodingFailure("mapping without ResourceARN")
             }

@@ -43,51 +43,87 @@ extension ConfigLimit {
     /// Every numeric key.
     public static let all: [ConfigLimit] = [
         ConfigLimit(
-            key: "period_seconds", minimum: 1, minimumIsExclusive: false, maximum: retentionSeconds,
+            key: "period_seconds",
+            minimum: 1,
+            minimumIsExclusive: false,
+            maximum: retentionSeconds,
             reason: "CloudWatch keeps datapoints for 455 days"
         ),
         ConfigLimit(
-            key: "range_seconds", minimum: 0, minimumIsExclusive: false, maximum: retentionSeconds,
+            key: "range_seconds",
+            minimum: 0,
+            minimumIsExclusive: false,
+            maximum: retentionSeconds,
             reason: "CloudWatch keeps datapoints for 455 days"
         ),
         ConfigLimit(
-            key: "delay_seconds", minimum: 0, minimumIsExclusive: false, maximum: retentionSeconds,
+            key: "delay_seconds",
+            minimum: 0,
+            minimumIsExclusive: false,
+            maximum: retentionSeconds,
             reason: "CloudWatch keeps datapoints for 455 days"
         ),
         ConfigLimit(
-            key: "list_metrics_cache_ttl", minimum: 0, minimumIsExclusive: false, maximum: 2_147_483_647,
+            key: "list_metrics_cache_ttl",
+            minimum: 0,
+            minimumIsExclusive: false,
+            maximum: 2_147_483_647,
             reason: "cloudwatch_exporter reads it as a 32-bit int"
         ),
         ConfigLimit(
-            key: "tag_labels.cache_ttl_seconds", minimum: 10, minimumIsExclusive: false, maximum: 31_536_000,
+            key: "tag_labels.cache_ttl_seconds",
+            minimum: 10,
+            minimumIsExclusive: false,
+            maximum: 31_536_000,
             reason: "tags are refreshed at most every 10 seconds and at least once a year"
         ),
         ConfigLimit(
-            key: "max_concurrent_requests", minimum: 1, minimumIsExclusive: false, maximum: 1_000,
+            key: "max_concurrent_requests",
+            minimum: 1,
+            minimumIsExclusive: false,
+            maximum: 1_000,
             reason: "CloudWatch throttles long before that"
         ),
         ConfigLimit(
-            key: "aws_max_attempts", minimum: 1, minimumIsExclusive: false, maximum: 20,
+            key: "aws_max_attempts",
+            minimum: 1,
+            minimumIsExclusive: false,
+            maximum: 20,
             reason: "more attempts only multiply calls in a throttling storm"
         ),
         ConfigLimit(
-            key: "aws_retry_base_delay_seconds", minimum: 0, minimumIsExclusive: false, maximum: 60,
+            key: "aws_retry_base_delay_seconds",
+            minimum: 0,
+            minimumIsExclusive: false,
+            maximum: 60,
             reason: "a backoff longer than a scrape is never waited for"
         ),
         ConfigLimit(
-            key: "aws_retry_max_delay_seconds", minimum: 0, minimumIsExclusive: false, maximum: 300,
+            key: "aws_retry_max_delay_seconds",
+            minimum: 0,
+            minimumIsExclusive: false,
+            maximum: 300,
             reason: "a backoff longer than a scrape is never waited for"
         ),
         ConfigLimit(
-            key: "aws_connect_timeout_seconds", minimum: 0, minimumIsExclusive: true, maximum: 300,
+            key: "aws_connect_timeout_seconds",
+            minimum: 0,
+            minimumIsExclusive: true,
+            maximum: 300,
             reason: "a connection needs some time, and five minutes is already far past any scrape"
         ),
         ConfigLimit(
-            key: "aws_request_timeout_seconds", minimum: 0, minimumIsExclusive: true, maximum: 600,
+            key: "aws_request_timeout_seconds",
+            minimum: 0,
+            minimumIsExclusive: true,
+            maximum: 600,
             reason: "an attempt needs some time, and ten minutes is already far past any scrape"
         ),
         ConfigLimit(
-            key: "scrape_timeout_margin_seconds", minimum: 0, minimumIsExclusive: false, maximum: 60,
+            key: "scrape_timeout_margin_seconds",
+            minimum: 0,
+            minimumIsExclusive: false,
+            maximum: 60,
             reason: "the margin is subtracted from Prometheus' scrape timeout"
         ),
     ]

@@ -1,9 +1,9 @@
+import AWSCore
 public import CloudWatchCollector
 public import ExporterConfig
 import Exposition
 public import Foundation
 public import Logging
-import AWSCore
 import Synchronization
 
 /// The live state of the server: the current runtime, reloads (serialised), and single-flight scrapes.

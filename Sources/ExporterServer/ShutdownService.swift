@@ -30,7 +30,9 @@ public struct ShutdownService: Service {
         let limit = Self.deadline
         // A thread, not a task: it must fire even if every task of the process is stuck.
         let watchdog = Thread {
-            Thread.sleep(forTimeInterval: Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18)
+            Thread.sleep(
+                forTimeInterval: Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
+            )
             logger.error("Shutdown did not finish in time; exiting", metadata: ["shutdown.deadline": "\(limit)"])
             _exit(0)
         }

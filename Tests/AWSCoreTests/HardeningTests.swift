@@ -16,14 +16,20 @@ import Testing
         let ending = try await Paginator().forEachPage { token in
             let index = Int(token ?? "0") ?? 0
             return (index, index < 3 ? String(index + 1) : nil)
-        } consume: { pages.append($0) }
+        } consume: {
+            pages.append($0)
+        }
         #expect(pages == [0, 1, 2, 3])
         #expect(ending == .complete)
     }
 
     @Test func anEmptyTokenEndsTheWalk() async throws {
         var count = 0
-        let ending = try await Paginator().forEachPage { _ in ((), "") } consume: { count += 1 }
+        let ending = try await Paginator().forEachPage { _ in
+            ((), "")
+        } consume: {
+            count += 1
+        }
         #expect(count == 1)
         #expect(ending == .complete)
     }
@@ -34,7 +40,8 @@ import Testing
         let ending = try await Paginator().forEachPage { token in
             tokens.append(token)
             return ((), token == "a" ? "b" : "a")
-        } consume: { _ in }
+        } consume: { _ in
+        }
         #expect(tokens == [nil, "a", "b"])
         #expect(ending == .repeatedToken)
     }
@@ -44,7 +51,8 @@ import Testing
         let ending = try await Paginator(maximumPages: 5).forEachPage { _ in
             count += 1
             return ((), UUID().uuidString)
-        } consume: { _ in }
+        } consume: { _ in
+        }
         #expect(count == 5)
         #expect(ending == .pageLimit)
     }
@@ -118,7 +126,9 @@ import Testing
 
     @Test func aFinishedTaskAnswersBeforeAnyDeadline() async throws {
         let task = Task<String, any Error> { "done" }
-        #expect(try await DeadlineWait.value(of: task, until: .now.advanced(by: .seconds(3600))) { TimedOut() } == "done")
+        #expect(
+            try await DeadlineWait.value(of: task, until: .now.advanced(by: .seconds(3600))) { TimedOut() } == "done"
+        )
     }
 
     // MARK: Hostile numbers
@@ -133,4 +143,3 @@ import Testing
 }
 
 struct TimedOut: Error {}
-

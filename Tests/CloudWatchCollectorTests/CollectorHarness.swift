@@ -1,9 +1,9 @@
 import AWSClient
+import AWSTestSupport
 import CloudWatchCollector
 import ExporterConfig
 import Exposition
 import Foundation
-import AWSTestSupport
 import Logging
 
 /// Builds a collector from YAML against a ``FakeAWS``, with a fixed clock, and reads its output.
