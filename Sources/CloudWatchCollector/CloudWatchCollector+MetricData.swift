@@ -7,20 +7,30 @@ extension CloudWatchCollector {
     /// The most queries GetMetricData accepts in one request.
     static let maximumQueriesPerRequest = 500
 
-    /// GetMetricData: one query per (dimension set, statistic), 500 per request, requests run concurrently, every
-    /// NextToken page followed; each query keeps its newest value (ScanBy=TimestampDescending).
+    /// GetMetricData: one query per (dimension set, statistic) for the sets the datapoint store cannot answer, 500
+    /// queries per request, requests run concurrently, every NextToken page followed; each statistic exports its
+    /// newest value in the window, and every set fetched is stored with all its datapoints.
     func fetchMetricData(
         _ index: Int,
         sets: [[MetricDimension]],
         window: ScrapeWindow,
+        at scrapeTime: Date,
         into accumulator: ScrapeAccumulator,
         limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async {
         let rule = matchers[index].rule
         let statistics = (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
+        guard !statistics.isEmpty else { return }
+        let range = DatapointStore.fetchRange(rule, window: window, now: scrapeTime)
         var queries: [(query: MetricDataQuery, set: Int, statistic: String)] = []
+        var answered = 0
         for (setIndex, dimensions) in sets.enumerated() {
+            if let answer = store.answer(rule: rule, dimensions: dimensions, window: window, statistics: statistics) {
+                answered += 1
+                if let answer { accumulator.store(rule: index, set: setIndex, data: answer) }
+                continue
+            }
             let dimensionKey = dimensions.map { "\($0.name)=\($0.value)" }.sorted().joined(separator: ",")
             for statistic in statistics {
                 let query = MetricDataQuery(
@@ -40,76 +50,139 @@ extension CloudWatchCollector {
         let chunks = stride(from: 0, to: queries.count, by: Self.maximumQueriesPerRequest).map {
             Array(queries[$0..<min($0 + Self.maximumQueriesPerRequest, queries.count)])
         }
-        await withTaskGroup(of: Void.self) { group in
+        if answered > 0 {
+            // A fresh fetch would have sent every set's queries, in ⌈queries / 500⌉ requests.
+            let freshRequests =
+                (sets.count * statistics.count + Self.maximumQueriesPerRequest - 1) / Self.maximumQueriesPerRequest
+            recordStoreHits(
+                rule,
+                sets: answered,
+                requests: max(0, freshRequests - chunks.count),
+                metrics: answered * statistics.count
+            )
+        }
+        guard !chunks.isEmpty else { return }
+        var results: [String: MetricDataResult] = [:]
+        // A failed request leaves its queries without results: their sets count as incomplete below.
+        await withTaskGroup(of: [String: MetricDataResult]?.self) { group in
             for chunk in chunks {
+                let chunkQueries = chunk.map(\.query)
                 group.addTask {
                     do {
-                        let results = try await self.metricDataPages(
-                            chunk.map(\.query),
+                        let answer = try await self.metricDataPages(
+                            chunkQueries,
                             rule: rule,
-                            window: window,
+                            range: range,
                             limiter: limiter,
                             deadline: deadline
                         )
                         self.metrics.increment(
                             .metricsRequested,
                             [rule.awsMetricName, rule.awsNamespace],
-                            by: Double(chunk.count)
+                            by: Double(chunkQueries.count)
                         )
-                        for (offset, entry) in chunk.enumerated() {
-                            guard let result = results[entry.query.id], let value = result.values.first,
-                                let timestamp = result.timestamps.first
-                            else { continue }
-                            accumulator.merge(
-                                rule: index,
-                                set: entry.set,
-                                dimensions: entry.query.metric.dimensions,
-                                statistic: entry.statistic,
-                                value: value,
-                                timestamp: timestamp,
-                                query: Int(entry.query.id.dropFirst()) ?? offset
-                            )
-                        }
-                        // Queries AWS could not answer fail the rule partly; the answered ones above are kept.
-                        let failed = results.values.filter {
-                            $0.statusCode == "Forbidden" || $0.statusCode == "InternalError"
-                        }
-                        if let first = failed.first {
-                            self.recordFailure(
-                                AWSError(
-                                    kind: .service,
-                                    service: "cloudwatch",
-                                    operation: "GetMetricData",
-                                    code: "StatusCode\(first.statusCode)",
-                                    message: "\(failed.count) queries answered \(first.statusCode): "
-                                        + first.messages.joined(separator: "; ")
-                                ),
-                                rule: rule,
-                                accumulator: accumulator
-                            )
-                        }
+                        return answer
                     } catch {
                         self.recordFailure(error, rule: rule, accumulator: accumulator)
-                        let failedSets = Dictionary(chunk.map { ($0.set, $0.query.metric.dimensions) }) { first, _ in
-                            first
-                        }
-                        self.fallBack(
-                            rule: index,
-                            sets: failedSets.map { (index: $0.key, dimensions: $0.value) },
-                            window: window,
-                            into: accumulator
-                        )
+                        return nil
                     }
                 }
             }
+            for await answer in group {
+                results.merge(answer ?? [:]) { first, _ in first }
+            }
+        }
+        storeMetricData(
+            queries,
+            results: results,
+            index: index,
+            statistics: statistics,
+            window: window,
+            range: range,
+            into: accumulator
+        )
+    }
+
+    /// Turns GetMetricData results into datapoints per dimension set: stores each set whose queries were all answered,
+    /// exports each set's newest values in the window, falls back to the store for sets whose request failed, and
+    /// counts queries AWS could not answer (the answered ones are kept).
+    private func storeMetricData(
+        _ queries: [(query: MetricDataQuery, set: Int, statistic: String)],
+        results: [String: MetricDataResult],
+        index: Int,
+        statistics: [String],
+        window: ScrapeWindow,
+        range: ScrapeWindow,
+        into accumulator: ScrapeAccumulator
+    ) {
+        let rule = matchers[index].rule
+        var pointsBySet: [Int: (dimensions: [MetricDimension], values: [Date: [String: Double]])] = [:]
+        var incompleteSets: Set<Int> = []
+        for entry in queries {
+            var set = pointsBySet[entry.set] ?? (entry.query.metric.dimensions, [:])
+            if let result = results[entry.query.id] {
+                for (timestamp, value) in zip(result.timestamps, result.values)
+                // ScanBy=TimestampDescending: the first value at a time is the one upstream keeps.
+                where set.values[timestamp]?[entry.statistic] == nil {
+                    set.values[timestamp, default: [:]][entry.statistic] = value
+                }
+                if Self.failedStatusCodes.contains(result.statusCode) { incompleteSets.insert(entry.set) }
+            } else {
+                incompleteSets.insert(entry.set)
+            }
+            pointsBySet[entry.set] = set
+        }
+        var fallbacks: [(index: Int, dimensions: [MetricDimension])] = []
+        for (setIndex, set) in pointsBySet {
+            let points = set.values.map { timestamp, values in
+                DimensionSetData(dimensions: set.dimensions, timestamp: timestamp, values: values, unit: "N/A")
+            }
+            // A set with a query AWS did not answer is not stored: the store would hide the failure.
+            if !incompleteSets.contains(setIndex) {
+                store.store(rule: rule, dimensions: set.dimensions, range: range, window: window, points: points)
+            }
+            if let newest = DatapointStore.newest(
+                in: points,
+                window: range == window ? nil : window,
+                rule: rule,
+                statistics: statistics
+            ) {
+                accumulator.store(rule: index, set: setIndex, data: newest)
+            } else if incompleteSets.contains(setIndex) {
+                fallbacks.append((setIndex, set.dimensions))
+            }
+        }
+        fallBack(rule: index, sets: fallbacks, window: window, into: accumulator)
+        metrics.increment(
+            .storeMisses,
+            [rule.awsNamespace, rule.awsMetricName],
+            by: Double(pointsBySet.count)
+        )
+        let failed = results.values.filter { Self.failedStatusCodes.contains($0.statusCode) }
+        if let first = failed.first {
+            recordFailure(
+                AWSError(
+                    kind: .service,
+                    service: "cloudwatch",
+                    operation: "GetMetricData",
+                    code: "StatusCode\(first.statusCode)",
+                    message: "\(failed.count) queries answered \(first.statusCode): "
+                        + first.messages.joined(separator: "; ")
+                ),
+                rule: rule,
+                accumulator: accumulator
+            )
         }
     }
+
+    /// Query status codes that mean AWS did not answer the query.
+    static let failedStatusCodes: Set<String> = ["Forbidden", "InternalError"]
 
     /// All pages of one GetMetricData request, with each query's timestamps and values concatenated across pages.
     private func metricDataPages(
         _ queries: [MetricDataQuery],
         rule: MetricRule,
-        window: ScrapeWindow,
+        range window: ScrapeWindow,
         limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async throws -> [String: MetricDataResult] {

@@ -3,25 +3,35 @@ import ExporterConfig
 import Foundation
 
 extension CloudWatchCollector {
-    /// One GetMetricStatistics call per dimension set, run concurrently; each set keeps the newest datapoint.
+    /// One GetMetricStatistics call per dimension set the datapoint store cannot answer, run concurrently; each set
+    /// exports the newest datapoint of the window.
     func fetchStatistics(
         _ index: Int,
         sets: [[MetricDimension]],
         window: ScrapeWindow,
+        at scrapeTime: Date,
         into accumulator: ScrapeAccumulator,
         limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async {
         let rule = matchers[index].rule
+        let statistics = (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
+        let range = DatapointStore.fetchRange(rule, window: window, now: scrapeTime)
         await withTaskGroup(of: Void.self) { group in
             for (setIndex, dimensions) in sets.enumerated() {
+                if let answer = store.answer(rule: rule, dimensions: dimensions, window: window, statistics: statistics)
+                {
+                    recordStoreHits(rule, sets: 1, requests: 1, metrics: 1)
+                    if let answer { accumulator.store(rule: index, set: setIndex, data: answer) }
+                    continue
+                }
                 group.addTask {
                     let input = GetMetricStatisticsInput(
                         namespace: rule.awsNamespace,
                         metricName: rule.awsMetricName,
                         dimensions: dimensions,
-                        startTime: window.start,
-                        endTime: window.end,
+                        startTime: range.start,
+                        endTime: range.end,
                         period: rule.periodSeconds,
                         statistics: rule.statistics,
                         extendedStatistics: rule.extendedStatistics
@@ -32,12 +42,22 @@ extension CloudWatchCollector {
                         }
                         self.metrics.increment(.cloudWatchRequests, ["getMetricStatistics", rule.awsNamespace])
                         self.metrics.increment(.metricsRequested, [rule.awsMetricName, rule.awsNamespace])
-                        if let newest = Self.newest(output.datapoints) {
-                            accumulator.store(
-                                rule: index,
-                                set: setIndex,
-                                data: Self.data(from: newest, dimensions: dimensions)
-                            )
+                        self.metrics.increment(.storeMisses, [rule.awsNamespace, rule.awsMetricName])
+                        let points = output.datapoints.map { Self.data(from: $0, dimensions: dimensions) }
+                        self.store.store(
+                            rule: rule,
+                            dimensions: dimensions,
+                            range: range,
+                            window: window,
+                            points: points
+                        )
+                        if let newest = DatapointStore.newest(
+                            in: points,
+                            window: range == window ? nil : window,
+                            rule: rule,
+                            statistics: statistics
+                        ) {
+                            accumulator.store(rule: index, set: setIndex, data: newest)
                         }
                     } catch {
                         self.recordFailure(error, rule: rule, accumulator: accumulator)
@@ -48,16 +68,29 @@ extension CloudWatchCollector {
         }
     }
 
-    /// After a failed request: the last known data of each of `sets` whose datapoint is still in `window` (see
-    /// ``LastKnownData``).
+    /// Counts dimension sets answered from the datapoint store, and the requests and billed metrics a fresh fetch
+    /// would have cost.
+    func recordStoreHits(_ rule: MetricRule, sets: Int, requests: Int, metrics billed: Int) {
+        metrics.increment(.storeHits, [rule.awsNamespace, rule.awsMetricName], by: Double(sets))
+        let action = rule.useGetMetricData ? "getMetricData" : "getMetricStatistics"
+        if requests > 0 {
+            metrics.increment(.storeSavedRequests, [action, rule.awsNamespace], by: Double(requests))
+        }
+        metrics.increment(.storeSavedMetrics, [rule.awsMetricName, rule.awsNamespace], by: Double(billed))
+    }
+
+    /// After a failed request: the datapoint an earlier fetch of each of `sets` returned, while it is still in
+    /// `window` (see ``DatapointStore/lastKnown(rule:dimensions:window:statistics:)``).
     func fallBack(
         rule index: Int,
         sets: [(index: Int, dimensions: [MetricDimension])],
         window: ScrapeWindow,
         into accumulator: ScrapeAccumulator
     ) {
+        let rule = matchers[index].rule
+        let statistics = (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
         for (setIndex, dimensions) in sets {
-            if let data = lastKnown.recall(rule: index, dimensions: dimensions, in: window) {
+            if let data = store.lastKnown(rule: rule, dimensions: dimensions, window: window, statistics: statistics) {
                 accumulator.storeIfAbsent(rule: index, set: setIndex, data: data)
             }
         }

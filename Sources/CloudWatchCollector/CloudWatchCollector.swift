@@ -21,8 +21,8 @@ public final class CloudWatchCollector: Sendable {
     /// The load balancer tag cache read by every scrape.
     public let tagCache: LoadBalancerTagCache
     let listMetricsCache: ListMetricsCache
-    /// Last data per dimension set, for series whose request fails (lives as long as this collector's config).
-    let lastKnown = LastKnownData()
+    /// The datapoints fetched per (rule, dimension set); kept across reloads that keep the AWS account and region.
+    public let store: DatapointStore
     let metrics: SelfMetrics
     let now: @Sendable () -> Date
     let sleepUntilDeadline: @Sendable (ContinuousClock.Instant) async throws -> Void
@@ -35,6 +35,7 @@ public final class CloudWatchCollector: Sendable {
     ///   - apis: The AWS APIs to call.
     ///   - tagCache: The load balancer tag cache (kept across reloads when the AWS account and region stay the same).
     ///   - listMetricsCache: The ListMetrics cache (new on every reload, as upstream).
+    ///   - store: The datapoint store (a reload passes the previous one on; its entries of removed rules are dropped).
     ///   - metrics: The process-wide self metrics.
     ///   - now: The wall clock; one reading per scrape sets the query window.
     ///   - sleepUntilDeadline: Returns when a scrape's deadline has come; tests inject one they control, so that no
@@ -46,6 +47,7 @@ public final class CloudWatchCollector: Sendable {
         apis: AWSAPIs,
         tagCache: LoadBalancerTagCache,
         listMetricsCache: ListMetricsCache = ListMetricsCache(),
+        store: DatapointStore = DatapointStore(),
         metrics: SelfMetrics,
         now: @escaping @Sendable () -> Date = Date.init,
         sleepUntilDeadline: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = {
@@ -70,6 +72,8 @@ public final class CloudWatchCollector: Sendable {
         self.apis = apis
         self.tagCache = tagCache
         self.listMetricsCache = listMetricsCache
+        self.store = store
+        store.retain(rules: Set(config.rules))
         self.metrics = metrics
         self.now = now
         self.sleepUntilDeadline = sleepUntilDeadline
@@ -105,10 +109,6 @@ public final class CloudWatchCollector: Sendable {
             group.cancelAll()
         }
         let result = accumulator.snapshot
-        for (index, rule) in config.rules.enumerated() {
-            let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
-            lastKnown.update(rule: index, with: result.rules[index].sets.values, window: window)
-        }
         let tagSnapshot = tagCache.snapshot
         var families: [MetricFamily] = []
         for (index, matcher) in matchers.enumerated() {
@@ -196,6 +196,7 @@ public final class CloudWatchCollector: Sendable {
                     index,
                     sets: sets,
                     window: window,
+                    at: scrapeTime,
                     into: accumulator,
                     limiter: limiter,
                     deadline: deadline
@@ -205,11 +206,13 @@ public final class CloudWatchCollector: Sendable {
                     index,
                     sets: sets,
                     window: window,
+                    at: scrapeTime,
                     into: accumulator,
                     limiter: limiter,
                     deadline: deadline
                 )
             }
+            store.prune(rule: rule, keeping: Set(sets), window: window)
         } catch {
             recordFailure(error, rule: rule, accumulator: accumulator)
         }

@@ -7,8 +7,6 @@ import Synchronization
 final class ScrapeAccumulator: Sendable {
     struct RuleState {
         var sets: [Int: DimensionSetData] = [:]
-        /// For GetMetricData: the query index that set each dimension set's timestamp (the first one wins).
-        var timestampQuery: [Int: Int] = [:]
         var mappings: [ResourceTagMapping] = []
         var resourceIds: [String] = []
     }
@@ -33,31 +31,6 @@ final class ScrapeAccumulator: Sendable {
     func storeIfAbsent(rule: Int, set: Int, data: DimensionSetData) {
         state.withLock { state in
             if state.rules[rule].sets[set] == nil { state.rules[rule].sets[set] = data }
-        }
-    }
-
-    /// Adds one GetMetricData value to a dimension set.
-    func merge(
-        rule: Int,
-        set: Int,
-        dimensions: [MetricDimension],
-        statistic: String,
-        value: Double,
-        timestamp: Date,
-        query: Int
-    ) {
-        state.withLock { state in
-            var data =
-                state.rules[rule].sets[set]
-                ?? DimensionSetData(dimensions: dimensions, timestamp: nil, values: [:], unit: "N/A")
-            data.values[statistic] = value
-            if let earlier = state.rules[rule].timestampQuery[set], earlier < query {
-                // keep the timestamp of the earlier query
-            } else {
-                data.timestamp = timestamp
-                state.rules[rule].timestampQuery[set] = query
-            }
-            state.rules[rule].sets[set] = data
         }
     }
 

@@ -8,6 +8,10 @@ public enum SelfCounter: String, CaseIterable, Sendable {
     case awsAPIRetries
     case ruleErrors
     case tagRefreshErrors
+    case storeHits
+    case storeMisses
+    case storeSavedRequests
+    case storeSavedMetrics
 
     /// The family name, without `_total`.
     public var familyName: String {
@@ -20,6 +24,10 @@ public enum SelfCounter: String, CaseIterable, Sendable {
         case .awsAPIRetries: "cloudwatch_exporter_aws_api_retries"
         case .ruleErrors: "cloudwatch_exporter_rule_errors"
         case .tagRefreshErrors: "cloudwatch_exporter_load_balancer_tags_refresh_errors"
+        case .storeHits: "cloudwatch_exporter_datapoint_store_hits"
+        case .storeMisses: "cloudwatch_exporter_datapoint_store_misses"
+        case .storeSavedRequests: "cloudwatch_exporter_datapoint_store_saved_requests"
+        case .storeSavedMetrics: "cloudwatch_exporter_datapoint_store_saved_metrics"
         }
     }
 
@@ -35,6 +43,13 @@ public enum SelfCounter: String, CaseIterable, Sendable {
             "AWS API attempts that were retried, by reason (throttling, server_error, connection, timeout)."
         case .ruleErrors: "Config rules that failed, wholly or partly, in a scrape, by error code."
         case .tagRefreshErrors: "Failed refreshes of the load balancer tag cache, by service."
+        case .storeHits: "Dimension sets answered from the datapoint store, without a CloudWatch request."
+        case .storeMisses:
+            "Dimension sets fetched from CloudWatch because the datapoint store did not cover the window."
+        case .storeSavedRequests:
+            "CloudWatch requests a fresh fetch would have made for what the datapoint store answered."
+        case .storeSavedMetrics:
+            "Billed metrics a fresh fetch would have requested for what the datapoint store answered."
         }
     }
 
@@ -49,6 +64,9 @@ public enum SelfCounter: String, CaseIterable, Sendable {
         case .awsAPIRetries: ["service", "action", "reason"]
         case .ruleErrors: ["namespace", "metric_name", "code"]
         case .tagRefreshErrors: ["service"]
+        case .storeHits, .storeMisses: ["namespace", "metric_name"]
+        case .storeSavedRequests: ["action", "namespace"]
+        case .storeSavedMetrics: ["metric_name", "namespace"]
         }
     }
 }

@@ -5,6 +5,7 @@ extension ConfigDecoder {
         var periodSeconds = 60
         var rangeSeconds = 600
         var delaySeconds = 600
+        var settleSeconds: Int?
         var setTimestamp = true
         var useGetMetricData = false
         var warnOnEmptyListDimensions = false
@@ -45,6 +46,7 @@ extension ConfigDecoder {
         if let value = timing("period_seconds", in: values, path: .root) { defaults.periodSeconds = value }
         if let value = timing("range_seconds", in: values, path: .root) { defaults.rangeSeconds = value }
         if let value = timing("delay_seconds", in: values, path: .root) { defaults.delaySeconds = value }
+        defaults.settleSeconds = timing("settle_seconds", in: values, path: .root)
         if let value = timing("list_metrics_cache_ttl", in: values, path: .root) {
             defaults.listMetricsCacheTTL = value
         }

@@ -38,6 +38,16 @@ extension ConfigDecoder {
         rule.rangeSeconds = timing("range_seconds", in: values, path: path) ?? defaults.rangeSeconds
         rule.delaySeconds = timing("delay_seconds", in: values, path: path) ?? defaults.delaySeconds
         rule.listMetricsCacheTTL = timing("list_metrics_cache_ttl", in: values, path: path)
+        rule.settleSeconds = timing("settle_seconds", in: values, path: path) ?? defaults.settleSeconds
+        if let settle = rule.settleSeconds, settle > rule.delaySeconds {
+            let anchor = values["settle_seconds"] ?? values["delay_seconds"]
+            error(
+                anchor?.value ?? node,
+                anchor.map { path.key($0.key) } ?? path,
+                "settle_seconds (\(settle)) must not be more than delay_seconds (\(rule.delaySeconds)): a period "
+                    + "is only fetched once it is delay_seconds old"
+            )
+        }
         rule.setTimestamp =
             values["set_timestamp"].flatMap { bool($0.value, path.key("set_timestamp")) }
             ?? defaults.setTimestamp

@@ -64,6 +64,13 @@ extension ConfigLimit {
             reason: "CloudWatch keeps datapoints for 455 days"
         ),
         ConfigLimit(
+            key: "settle_seconds",
+            minimum: 0,
+            minimumIsExclusive: false,
+            maximum: retentionSeconds,
+            reason: "CloudWatch keeps datapoints for 455 days"
+        ),
+        ConfigLimit(
             key: "list_metrics_cache_ttl",
             minimum: 0,
             minimumIsExclusive: false,

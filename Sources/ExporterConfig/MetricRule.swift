@@ -26,6 +26,10 @@ public struct MetricRule: Sendable, Hashable {
     public var rangeSeconds: Int
     /// `delay_seconds` (default: global, 600).
     public var delaySeconds: Int
+    /// `settle_seconds` (ours; default: global, else `delay_seconds`): how old a period must be before its value
+    /// is final. Fetches also take the settled periods newer than the window, so later scrapes are answered from the
+    /// datapoint store; at the default (`delay_seconds`) the output is the same as a fresh fetch's.
+    public var settleSeconds: Int?
     /// `set_timestamp` (default: global, true).
     public var setTimestamp: Bool
     /// `use_get_metric_data` (default: global, false).
@@ -52,6 +56,7 @@ public struct MetricRule: Sendable, Hashable {
         periodSeconds: Int = 60,
         rangeSeconds: Int = 600,
         delaySeconds: Int = 600,
+        settleSeconds: Int? = nil,
         setTimestamp: Bool = true,
         useGetMetricData: Bool = false,
         warnOnEmptyListDimensions: Bool = false,
@@ -70,6 +75,7 @@ public struct MetricRule: Sendable, Hashable {
         self.periodSeconds = periodSeconds
         self.rangeSeconds = rangeSeconds
         self.delaySeconds = delaySeconds
+        self.settleSeconds = settleSeconds
         self.setTimestamp = setTimestamp
         self.useGetMetricData = useGetMetricData
         self.warnOnEmptyListDimensions = warnOnEmptyListDimensions
@@ -77,4 +83,7 @@ public struct MetricRule: Sendable, Hashable {
         self.tagSelect = tagSelect
         self.tagLabels = tagLabels
     }
+
+    /// The settle time in force: `settle_seconds`, never more than `delay_seconds`.
+    public var effectiveSettleSeconds: Int { min(settleSeconds ?? delaySeconds, delaySeconds) }
 }

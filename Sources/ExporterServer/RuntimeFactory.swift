@@ -29,9 +29,12 @@ public struct RuntimeFactory: Sendable {
     public func make(config: ExporterConfig, previous: ExporterRuntime?) async throws -> ExporterRuntime {
         let client: AWSClient
         let tagCache: LoadBalancerTagCache
+        let store: DatapointStore
         if let previous, previous.sharesAWSSettings(with: config) {
             client = previous.client
             tagCache = previous.collector.tagCache
+            // Same account and region: the datapoints of rules the reload did not change are still right.
+            store = previous.collector.store
         } else {
             client = try await AWSClient.make(
                 settings: Self.clientSettings(config),
@@ -41,6 +44,7 @@ public struct RuntimeFactory: Sendable {
                 logger: logger
             )
             tagCache = LoadBalancerTagCache()
+            store = DatapointStore()
         }
         let apis = AWSAPIs(client: client)
         let collector = try CloudWatchCollector(
@@ -48,6 +52,7 @@ public struct RuntimeFactory: Sendable {
             apis: apis,
             tagCache: tagCache,
             listMetricsCache: ListMetricsCache(),
+            store: store,
             metrics: metrics,
             logger: logger
         )

@@ -66,8 +66,8 @@ import Testing
     }
 
     @Test func knownKeyListsCoverTheDocumentedKeys() {
-        #expect(ConfigLoader.knownTopLevelKeys.count == 18)
-        #expect(ConfigLoader.knownRuleKeys.count == 17)
+        #expect(ConfigLoader.knownTopLevelKeys.count == 19)
+        #expect(ConfigLoader.knownRuleKeys.count == 18)
         #expect(Set(ConfigLoader.globalOnlyTagLabelKeys).isSubset(of: ConfigLoader.knownTagLabelKeys))
     }
 }
