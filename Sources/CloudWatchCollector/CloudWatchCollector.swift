@@ -215,6 +215,18 @@ public final class CloudWatchCollector: Sendable {
             store.prune(rule: rule, keeping: Set(sets), window: window)
         } catch {
             recordFailure(error, rule: rule, accumulator: accumulator)
+            // Discovery failed (ListMetrics throttled, or past the deadline): the dimension sets the store knows keep
+            // their datapoints while those are in the window. Not for aws_tag_select rules, whose sets depend on
+            // the tags of the moment.
+            guard rule.tagSelect == nil else { return }
+            let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
+            let known = store.dimensionSets(rule: rule)
+            fallBack(
+                rule: index,
+                sets: known.enumerated().map { (index: $0.offset, dimensions: $0.element) },
+                window: window,
+                into: accumulator
+            )
         }
     }
 

@@ -1,3 +1,4 @@
+import AWSClient
 public import ExporterConfig
 public import Foundation
 import Synchronization
@@ -79,6 +80,15 @@ public final class DatapointStore: Sendable {
     ) -> DimensionSetData? {
         guard let series = entries.withLock({ $0[rule]?[dimensions] }) else { return nil }
         return Self.newest(in: series.points, window: window, rule: rule, statistics: statistics)
+    }
+
+    /// The dimension sets held for `rule`, in a stable order (by their dimensions' text).
+    func dimensionSets(rule: MetricRule) -> [[MetricDimension]] {
+        let sets = entries.withLock { $0[rule].map { Array($0.keys) } ?? [] }
+        return sets.sorted { left, right in
+            left.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+                < right.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
+        }
     }
 
     /// Stores what a fetch of `range` (for the scrape `window`) returned for a dimension set (an empty `points` is

@@ -87,19 +87,42 @@ private final class ScrapeCoordinator: Sendable {
         let collector = runtime.collector
         let task: Task<[MetricFamily], any Error> = state.withLock { state in
             if let inFlight = state.inFlight, inFlight.collector == id { return inFlight.task }
-            // Stored and awaited by every request that joins it; it ends with the collection.
-            let task = Task<[MetricFamily], any Error> { await collector.collect(deadline: deadline) }
+            // Runs past its first request's deadline (for a while), so that the requests joining it later, and the
+            // datapoint store, get what it fetches.
+            let collectionDeadline = deadline.map { $0.advanced(by: Self.overrun) }
+            let task = Task<[MetricFamily], any Error> { await collector.collect(deadline: collectionDeadline) }
             if state.shuttingDown { task.cancel() }
             state.inFlight = (id, task)
             return task
         }
-        // Waiting, unlike `task.value`, ends when this request is cancelled (a client gone, a shutdown).
-        let families = (try? await DeadlineWait.value(of: task, until: nil) { CancellationError() }) ?? []
+        // The collection leaves the slot when it ends, whether or not anyone still waits for it.
+        Task { [weak self] in
+            _ = await task.result
+            self?.finished(task)
+        }
+        do {
+            // Each request waits only until its own deadline (and leaves when it is cancelled: a client gone, a
+            // shutdown); the shared collection goes on and fills the datapoint store.
+            return try await DeadlineWait.value(of: task, until: deadline) { DeadlineMissed() }
+        } catch is DeadlineMissed {
+            // What the store holds now, including what the shared collection fetched so far; the rest is counted
+            // as missed.
+            return await collector.collect(deadline: .now)
+        } catch {
+            return []
+        }
+    }
+
+    private func finished(_ task: Task<[MetricFamily], any Error>) {
         state.withLock { state in
             if state.inFlight?.task == task { state.inFlight = nil }
         }
-        return families
     }
+
+    /// How long a shared collection may run past the deadline of the request that started it.
+    static let overrun: Duration = .seconds(30)
+
+    private struct DeadlineMissed: Error {}
 
     /// Cancels the collection in flight and every later one: at shutdown, requests answer at once with what they
     /// have and the AWS calls behind them stop.
