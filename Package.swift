@@ -143,6 +143,8 @@ let package = Package(
             dependencies: [
                 "ExporterServer", "ExporterConfig", "CloudWatchCollector", "AWSCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(

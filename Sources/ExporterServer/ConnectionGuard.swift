@@ -37,7 +37,10 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         self.context = context
         guard registry.open(context.channel) else {
             state = .closed
-            context.close(promise: nil)
+            // Deferred: the rest of the pipeline is still being set up, and a channel closed under the setup
+            // would fail it, which the listener would see as an error of its own.
+            let channel = context.channel
+            context.eventLoop.assumeIsolated().execute { channel.close(promise: nil) }
             return
         }
         arm(limits.readTimeout)

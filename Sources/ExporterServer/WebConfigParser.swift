@@ -35,7 +35,13 @@ public struct WebConfigParser {
             throw WebConfigError(file: file, message: "invalid YAML")
         }
         let config = parser.document(root)
-        if !parser.problems.isEmpty { throw WebConfigError(file: file, problems: parser.problems) }
+        if !parser.problems.isEmpty {
+            // In file order: a mapping's unknown keys are found before its known keys' values are read.
+            let ordered = parser.problems.enumerated().sorted {
+                ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+            }.map(\.element)
+            throw WebConfigError(file: file, problems: ordered)
+        }
         return config
     }
 
@@ -310,8 +316,8 @@ public struct WebConfigParser {
             return "\(mark.line):\(mark.column): \(problem)"
         case .composer(_, let problem, let mark, _):
             return "\(mark.line):\(mark.column): \(problem)"
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return "keys set more than once: \(duplicates.joined(separator: ", "))"
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return "\(context.mark.line):\(context.mark.column): keys set more than once: \(duplicates.joined(separator: ", "))"
         default:
             return "the file is not valid YAML"
         }

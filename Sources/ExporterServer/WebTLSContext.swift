@@ -53,7 +53,7 @@ struct WebTLSContext: Sendable {
             throw WebConfigError(
                 file: file,
                 key: "tls_server_config",
-                message: "cannot build a TLS context from the certificate and key: \(error)"
+                message: "cannot build a TLS context (does the key belong to the certificate?): \(error)"
             )
         }
         acceptAnyClientCertificate = tls.clientAuth == .requestClientCert || tls.clientAuth == .requireAnyClientCert

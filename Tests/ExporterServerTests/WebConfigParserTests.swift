@@ -107,7 +107,7 @@ import Testing
         ("basic_auth_users:\n  alice: $2x$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi\n", "$2x$ is not supported"),
         ("rate_limit:\n  interval: 1s\n  burst: 10\n", "rate_limit is not supported"),
         ("basic_auth_users: [a, b]\n", "expected a mapping"),
-        ("tls_server_config:\n  cert_file: a\n  cert_file: b\n  key_file: c\n", "already set"),
+        ("tls_server_config:\n  cert_file: a\n  cert_file: b\n  key_file: c\n", "keys set more than once: cert_file"),
         ("tls_server_config: [\n", "invalid YAML"),
     ])
     func invalidFiles(text: String, expected: String) {
