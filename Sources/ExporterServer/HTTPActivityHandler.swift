@@ -13,6 +13,7 @@ final class HTTPActivityHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     private var connectionGuard: ConnectionGuard?
     private var failed = false
+    private var closeAfterResponse = false
 
     init() {}
 
@@ -35,11 +36,21 @@ final class HTTPActivityHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
+        switch unwrapOutboundIn(data) {
+        case .head(let head):
+            // Hummingbird closes after a request's `Connection: close`, not a response's; the 413 answer says close
+            // because the rest of its body will not be read, so the connection must end with it.
+            closeAfterResponse = head.headerFields[.connection]?.lowercased() == "close"
+        case .body: break
+        case .end:
             let connectionGuard = self.connectionGuard
+            let close = closeAfterResponse
             let written = promise ?? context.eventLoop.makePromise()
             context.write(data, promise: written)
-            written.futureResult.assumeIsolated().whenComplete { _ in connectionGuard?.responseSent() }
+            written.futureResult.assumeIsolated().whenComplete { _ in
+                connectionGuard?.responseSent()
+                if close { context.close(promise: nil) }
+            }
             return
         }
         context.write(data, promise: promise)
