@@ -74,7 +74,7 @@ def password_hash():
 class Served:
     """An exporter started with a web config, reached over TLS."""
 
-    def __init__(self, moto, pki, web_config, tmp_path):
+    def __init__(self, moto, pki, web_config, tmp_path, flags=()):
         self.dir = tmp_path
         self.pki = pki
         self.port = free_port()
@@ -86,7 +86,7 @@ class Served:
         env.update(aws_env(moto))
         self.process = subprocess.Popen(
             [str(EXPORTER), "--web.listen-address", f"127.0.0.1:{self.port}", "--config.file",
-             str(tmp_path / "config.yml"), "--web.config.file", str(self.web)],
+             str(tmp_path / "config.yml"), "--web.config.file", str(self.web), *flags],
             env=env, stdout=open(self.log_path, "w"), stderr=subprocess.STDOUT,
         )
 
@@ -145,8 +145,8 @@ class Served:
 def serve(moto, pki, tmp_path):
     started = []
 
-    def start(web_config):
-        served = Served(moto, pki, web_config, tmp_path)
+    def start(web_config, flags=()):
+        served = Served(moto, pki, web_config, tmp_path, flags)
         started.append(served)
         return served
 
@@ -254,6 +254,27 @@ scrape_configs:
             prometheus.wait(timeout=30)
         except subprocess.TimeoutExpired:
             prometheus.kill()
+
+
+def test_stalled_tls_handshake_is_closed_after_the_read_timeout(serve, pki, password_hash):
+    served = serve(tls_web_config(pki, password_hash), flags=("--web.read-timeout", "2s"))
+    served.wait_ready(auth=("prometheus", PASSWORD))
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as stalled:
+        # Half a ClientHello, then nothing: the server must give up on it, and keep answering others meanwhile.
+        stalled.sendall(b"\x16\x03\x01\x02\x00\x01")
+        status, _, _ = served.request("/-/healthy", auth=("prometheus", PASSWORD))
+        assert status == 200
+        stalled.settimeout(1)
+        deadline = time.time() + 60
+        closed = False
+        while time.time() < deadline and not closed:
+            try:
+                closed = stalled.recv(4096) == b""
+            except socket.timeout:
+                continue
+            except ConnectionResetError:
+                closed = True
+        assert closed
 
 
 def test_client_certificate_required_and_verified(serve, pki, password_hash):
