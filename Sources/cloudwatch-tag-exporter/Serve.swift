@@ -67,8 +67,9 @@ struct Serve: AsyncParsableCommand {
     /// The HTTP limits from the `--web.*` flags.
     func limits() throws -> HTTPLimits {
         func positive(_ text: String, _ flag: String) throws -> Duration {
-            guard let value = FlagDuration.parse(text), value > .zero else {
-                throw ValidationError("--\(flag): \"\(text)\" is not a positive duration such as 10s, 500ms or 1m")
+            // Bounded so that deadline arithmetic in the event loop cannot overflow; a day is far beyond any use.
+            guard let value = FlagDuration.parse(text), value > .zero, value <= .seconds(86_400) else {
+                throw ValidationError("--\(flag): \"\(text)\" is not a duration between 1ms and 24h, such as 10s or 1m")
             }
             return value
         }
