@@ -71,10 +71,7 @@ public struct WebConfigParser {
             case "tls_server_config": config.tls = tls(value, path: key)
             case "http_server_config": http(value, path: key, into: &config)
             case "basic_auth_users": config.users = users(value, path: key)
-            case "rate_limit":
-                // exporter-toolkit's token bucket (429 over the rate) is not implemented; refusing the key keeps a
-                // file that relies on it from silently running unlimited.
-                problem(keyNode, key, "rate_limit is not supported by cloudwatch-tag-exporter (remove it, or rate limit in a reverse proxy)")
+            case "rate_limit": config.rateLimit = rateLimit(value, path: key)
             default: break
             }
         }
@@ -201,6 +198,37 @@ public struct WebConfigParser {
             default: break
             }
         }
+    }
+
+    private mutating func rateLimit(_ node: Node, path: String) -> WebConfig.RateLimit? {
+        var interval = Duration.zero
+        var burst = 0
+        for (key, _, value) in mapping(node, path: path, known: ["interval", "burst"]) {
+            let keyPath = "\(path).\(key)"
+            guard let text = string(value, path: keyPath) else { continue }
+            switch key {
+            case "interval":
+                // Go's yaml.v2 reads a plain integer into a time.Duration as nanoseconds, and a string with
+                // time.ParseDuration.
+                if let nanoseconds = Int64(text), nanoseconds >= 0 {
+                    interval = .nanoseconds(nanoseconds)
+                } else if let parsed = GoDuration.parse(text) {
+                    interval = parsed
+                } else {
+                    problem(value, keyPath, "invalid duration \"\(text)\" (expected e.g. 100ms, 1s, 1m)")
+                }
+            case "burst":
+                if text.isEmpty { continue }
+                guard let number = Int(text), number >= 0 else {
+                    problem(value, keyPath, "expected a non-negative integer, got \"\(text)\"")
+                    continue
+                }
+                burst = number
+            default: break
+            }
+        }
+        // exporter-toolkit: "set to 0 to disable rate limiter".
+        return interval > .zero ? WebConfig.RateLimit(interval: interval, burst: burst) : nil
     }
 
     private mutating func users(_ node: Node, path: String) -> [String: String] {

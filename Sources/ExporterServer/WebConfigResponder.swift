@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 
 /// Applies the web config and the body limit in front of every route, as exporter-toolkit's handler wraps the whole
-/// mux: a body over the limit is 413, an unreadable web config 500, the configured headers go on every answer, and
+/// mux: a body over the limit is 413, an unreadable web config 500, over `rate_limit` 429, the configured headers
+/// go on every answer, and
 /// with `basic_auth_users` every path (`/-/reload` too) needs credentials (401 with `WWW-Authenticate: Basic`).
 public struct WebConfigResponder<Next: HTTPResponder<BasicRequestContext>>: HTTPResponder {
     /// The routes.
@@ -44,6 +45,10 @@ public struct WebConfigResponder<Next: HTTPResponder<BasicRequestContext>>: HTTP
         case .failure:
             // The store logged what is wrong; the client learns nothing about the file.
             return Self.plain(.internalServerError, "Internal Server Error\n")
+        }
+        // Before headers and credentials, as exporter-toolkit checks it.
+        if let limiter = store.rateLimiter, !limiter.allow() {
+            return Self.plain(.tooManyRequests, "Too Many Requests\n")
         }
         var response: Response
         var authorized = true

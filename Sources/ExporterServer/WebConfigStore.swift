@@ -17,6 +17,8 @@ public final class WebConfigStore: Sendable {
     public let servesTLS: Bool
     /// `http_server_config.http2` at start-up (exporter-toolkit: "can not be changed on the fly").
     public let http2: Bool
+    /// `rate_limit` at start-up: exporter-toolkit builds its limiter once, when it starts serving.
+    let rateLimiter: RateLimiter?
 
     private struct State {
         var configDigest: SHA256Digest?
@@ -43,6 +45,7 @@ public final class WebConfigStore: Sendable {
         }
         self.servesTLS = config.tls != nil
         self.http2 = config.http2
+        self.rateLimiter = config.rateLimit.map { RateLimiter(interval: $0.interval, burst: $0.burst) }
         self.state = Mutex(state)
     }
 

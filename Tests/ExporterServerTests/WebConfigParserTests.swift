@@ -105,7 +105,9 @@ import Testing
         ("http_server_config:\n  http2: maybe\n", "expected a boolean"),
         ("basic_auth_users:\n  alice: hunter2\n", "not a bcrypt hash"),
         ("basic_auth_users:\n  alice: $2x$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi\n", "$2x$ is not supported"),
-        ("rate_limit:\n  interval: 1s\n  burst: 10\n", "rate_limit is not supported"),
+        ("rate_limit:\n  interval: soon\n  burst: 10\n", "rate_limit.interval: invalid duration"),
+        ("rate_limit:\n  interval: 1s\n  burst: -1\n", "rate_limit.burst: expected a non-negative integer"),
+        ("rate_limit:\n  every: 1s\n", "unknown key \"every\""),
         ("basic_auth_users: [a, b]\n", "expected a mapping"),
         ("tls_server_config:\n  cert_file: a\n  cert_file: b\n  key_file: c\n", "keys set more than once: cert_file"),
         ("tls_server_config: [\n", "invalid YAML"),
@@ -113,6 +115,36 @@ import Testing
     func invalidFiles(text: String, expected: String) {
         let found = problems(text)
         #expect(found.contains { $0.description.contains(expected) }, "\(found)")
+    }
+
+    @Test func rateLimit() throws {
+        #expect(try parse("rate_limit:\n  interval: 1.5s\n  burst: 3\n").rateLimit == .init(interval: .milliseconds(1500), burst: 3))
+        #expect(try parse("rate_limit:\n  interval: 1000000\n").rateLimit == .init(interval: .milliseconds(1), burst: 0))
+        // A zero interval disables the limiter, as in exporter-toolkit.
+        #expect(try parse("rate_limit:\n  interval: 0\n  burst: 5\n").rateLimit == nil)
+        #expect(try parse("rate_limit:\n").rateLimit == nil)
+    }
+
+    @Test(arguments: [("1h30m", 5_400_000), ("100ms", 100), ("1.5s", 1500), ("2us", 0), ("0", 0)])
+    func goDurations(text: String, milliseconds: Int64) throws {
+        let value = try #require(GoDuration.parse(text))
+        #expect(value / .milliseconds(1) == Double(milliseconds) || (text == "2us" && value == .microseconds(2)))
+    }
+
+    @Test(arguments: ["", "1", "s", "1x", "-1s", "1..5s", ".s", "1e400h"])
+    func badGoDurations(text: String) {
+        #expect(GoDuration.parse(text) == nil)
+    }
+
+    @Test func tokenBucket() {
+        let start = ContinuousClock.now
+        let limiter = RateLimiter(interval: .seconds(10), burst: 2)
+        #expect(limiter.allow(now: start))
+        #expect(limiter.allow(now: start))
+        #expect(!limiter.allow(now: start + .seconds(5)))
+        #expect(limiter.allow(now: start + .seconds(15)))
+        #expect(!limiter.allow(now: start + .seconds(16)))
+        #expect(!RateLimiter(interval: .seconds(1), burst: 0).allow())
     }
 
     @Test func secretsAreNotInMessages() {

@@ -324,6 +324,15 @@ def test_rotated_certificate_is_served_without_restart(serve, pki, password_hash
     assert served.process.poll() is None
 
 
+def test_rate_limit_answers_429_beyond_the_burst(serve, pki, password_hash):
+    # One request an hour after a burst of 3: the readiness probe takes one, two more pass, the next is refused.
+    served = serve(tls_web_config(pki, password_hash) + "rate_limit:\n  interval: 1h\n  burst: 3\n")
+    served.wait_ready(auth=("prometheus", PASSWORD))
+    answers = [served.request("/-/healthy", auth=("prometheus", PASSWORD))[0] for _ in range(4)]
+    assert answers[-1] == 429, answers
+    assert answers.count(200) <= 2, answers
+
+
 @pytest.mark.parametrize("web_config, expected", [
     ("tls_server_config:\n  cert_fil: a.crt\n", "tls_server_config.cert_fil"),
     ("basic_auth_users:\n  alice: hunter2-not-a-hash\n", "basic_auth_users.alice"),
