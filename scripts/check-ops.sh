@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Offline checks for the ops artefacts: rules/, dashboards/, config/, deploy/, docs/runbook.md.
+# Offline checks for the ops artefacts: rules/, dashboards/, config/ (web-config.yml too), deploy/, docs/runbook.md.
 # Includes tests/ops/check_config_coverage.py: every aws_* family a rule or dashboard reads is collected by config/.
 #
 #   bash scripts/check-ops.sh            # run every check; the last line is "N passed, M failed"
@@ -118,6 +118,7 @@ if require "$PROMTOOL" "promtool"; then
     run "promtool check rules" "$PROMTOOL" check rules rules/cloudwatch-tag-exporter.rules.yml \
         rules/cloudwatch-tag-exporter.alerts.yml
     run "promtool test rules" "$PROMTOOL" test rules rules/tests/*.test.yml
+    run "promtool check web-config (config/web-config.yml)" "$PROMTOOL" check web-config config/web-config.yml
     run "dashboard queries parse (promtool)" python3 tests/ops/check_dashboard_promql.py "$PROMTOOL"
     run "PrometheusRule spec passes promtool check rules" prometheusrule_spec_valid
 fi

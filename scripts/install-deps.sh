@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the demo and the tests need on a fresh Debian machine with Swift:
 # Prometheus and promtool (Debian's prometheus package), moto_server and boto3 (PyPI), pytest, yamllint, PyYAML and
-# kubernetes-validate (the ops checks skip a missing tool, so CI would silently check less without it).
+# kubernetes-validate (the ops checks skip a missing tool, so CI would silently check less without it), bcrypt (the
+# web config tests hash passwords with it), openssl (they make certificates with it).
 set -euo pipefail
 
 need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"
   apt-get update -qq
@@ -15,9 +17,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   pkill -x prometheus 2>/dev/null || true
 fi
 
-python3 - <<'PY' || { echo "install-deps: pip install moto[server] boto3 pytest yamllint"; python3 -m pip install -q "moto[server]>=5.0" boto3 pytest yamllint pyyaml kubernetes-validate; }
+python3 - <<'PY' || { echo "install-deps: pip install moto[server] boto3 pytest yamllint pyyaml kubernetes-validate bcrypt"; python3 -m pip install -q "moto[server]>=5.0" boto3 pytest yamllint pyyaml kubernetes-validate bcrypt; }
 import importlib.util, shutil, sys
-missing = [m for m in ("moto", "boto3", "flask", "flask_cors", "pytest", "yamllint", "yaml", "kubernetes_validate")
+missing = [m for m in ("moto", "boto3", "flask", "flask_cors", "pytest", "yamllint", "yaml", "kubernetes_validate", "bcrypt")
            if importlib.util.find_spec(m) is None]
 sys.exit(1 if missing or not shutil.which("moto_server") or not shutil.which("kubernetes-validate") else 0)
 PY

@@ -46,13 +46,23 @@ public enum ExporterApplication {
     }
 
     /// Builds the application listening on `address`, with the tag refresher and the SIGHUP reloader as services.
+    /// - Parameters:
+    ///   - webConfig: the `--web.config.file` (TLS, basic auth, headers), or `nil` for plain HTTP without auth.
+    ///   - limits: timeouts, connection cap and size limits of the HTTP server.
     public static func make(
         state: ExporterState,
         address: ListenAddress,
-        logger: Logger
+        logger: Logger,
+        webConfig: WebConfigStore? = nil,
+        limits: HTTPLimits = HTTPLimits()
     ) -> some ApplicationProtocol {
         Application(
-            responder: responder(state: state),
+            responder: WebConfigResponder(
+                next: responder(state: state),
+                store: webConfig,
+                maxRequestBodyBytes: limits.maxRequestBodyBytes
+            ),
+            server: .guarded(limits: limits, store: webConfig),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
             services: [
                 TagRefreshService(state: state), ReloadSignalService(state: state),
@@ -67,9 +77,15 @@ public enum ExporterApplication {
     static let gracefulShutdownLimit: Duration = .seconds(3)
 
     /// Builds the application and serves until SIGTERM or SIGINT, then shuts down gracefully.
-    public static func run(state: ExporterState, address: ListenAddress, logger: Logger) async throws {
+    public static func run(
+        state: ExporterState,
+        address: ListenAddress,
+        logger: Logger,
+        webConfig: WebConfigStore? = nil,
+        limits: HTTPLimits = HTTPLimits()
+    ) async throws {
         var configuration = ServiceGroupConfiguration(
-            services: [make(state: state, address: address, logger: logger)],
+            services: [make(state: state, address: address, logger: logger, webConfig: webConfig, limits: limits)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

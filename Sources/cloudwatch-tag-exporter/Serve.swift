@@ -26,6 +26,30 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("config.file"), help: "Path of the YAML config.")
     var configFile: String?
 
+    @Option(
+        name: .customLong("web.config.file"),
+        help: "Path of an exporter-toolkit web config (TLS, basic auth, headers); re-read on every request and handshake."
+    )
+    var webConfigFile: String?
+
+    @Option(
+        name: .customLong("web.read-timeout"),
+        help: "A request (head and body, TLS handshake included) must arrive within this, e.g. 10s."
+    )
+    var readTimeout: String = "10s"
+
+    @Option(name: .customLong("web.idle-timeout"), help: "Close keep-alive connections idle this long, e.g. 60s.")
+    var idleTimeout: String = "60s"
+
+    @Option(
+        name: .customLong("web.max-connections"),
+        help: "Open connections at most; beyond it the longest-waiting connection without a request in progress is closed."
+    )
+    var maxConnections: Int = 512
+
+    @Option(name: .customLong("web.max-request-body-bytes"), help: "Largest request body accepted (413 beyond).")
+    var maxRequestBodyBytes: Int = 1 << 20
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -37,6 +61,26 @@ struct Serve: AsyncParsableCommand {
         if configPath != nil, configFile != nil {
             throw ValidationError("give the config file either as an argument or with --config.file, not both")
         }
+        _ = try limits()
+    }
+
+    /// The HTTP limits from the `--web.*` flags.
+    func limits() throws -> HTTPLimits {
+        func positive(_ text: String, _ flag: String) throws -> Duration {
+            // Bounded so that deadline arithmetic in the event loop cannot overflow; a day is far beyond any use.
+            guard let value = FlagDuration.parse(text), value > .zero, value <= .seconds(86_400) else {
+                throw ValidationError("--\(flag): \"\(text)\" is not a duration between 1ms and 24h, such as 10s or 1m")
+            }
+            return value
+        }
+        guard maxConnections > 0 else { throw ValidationError("--web.max-connections must be at least 1") }
+        guard maxRequestBodyBytes >= 0 else { throw ValidationError("--web.max-request-body-bytes must not be negative") }
+        return HTTPLimits(
+            readTimeout: try positive(readTimeout, "web.read-timeout"),
+            idleTimeout: try positive(idleTimeout, "web.idle-timeout"),
+            maxConnections: maxConnections,
+            maxRequestBodyBytes: maxRequestBodyBytes
+        )
     }
 
     func run() async throws {
@@ -50,6 +94,17 @@ struct Serve: AsyncParsableCommand {
         }
         let path = configPath ?? configFile ?? ""
         guard let loaded = ConfigReport.load(path) else { throw ExitCode(1) }
+        // Checked before any AWS client or socket exists: a bad web config must not leave a half-started server.
+        var webConfig: WebConfigStore?
+        if let webConfigFile {
+            do {
+                webConfig = try WebConfigStore(path: webConfigFile, logger: logger)
+            } catch let error as WebConfigError {
+                ConfigReport.printError("error: invalid web configuration:")
+                for line in "\(error)".split(separator: "\n") { ConfigReport.printError("  \(line)") }
+                throw ExitCode(1)
+            }
+        }
         for warning in loaded.warnings { logger.warning("Config warning", metadata: ["diagnostic": "\(warning)"]) }
         let environment = ProcessInfo.processInfo.environment
         let transport = AsyncHTTPClientTransport(
@@ -78,10 +133,17 @@ struct Serve: AsyncParsableCommand {
             metadata: [
                 "version": "\(BuildInfo.version)", "listen_address": "\(address)", "config.file": "\(path)",
                 "config.rules": "\(loaded.config.rules.count)", "aws.region": "\(state.current.client.region)",
+                "web.config.file": "\(webConfigFile ?? "")", "tls": "\(webConfig?.servesTLS ?? false)",
             ]
         )
         do {
-            try await ExporterApplication.run(state: state, address: address, logger: logger)
+            try await ExporterApplication.run(
+                state: state,
+                address: address,
+                logger: logger,
+                webConfig: webConfig,
+                limits: try limits()
+            )
         } catch {
             logger.error("Server stopped", metadata: ["error": "\(error)"])
             try? await transport.shutdown()
