@@ -92,6 +92,8 @@ for path in sorted(glob.glob("config/*.yml")):
                                                   for m in cfg.get("metrics", [])}
     if periods != {60}:
         bad.append(f"{path}: period_seconds {sorted(periods)} but the rules assume 60")
+if not glob.glob("config/*.yml"):
+    bad.append("no example configs match config/*.yml")
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 EOF
@@ -100,7 +102,11 @@ EOF
 prometheusrule_spec_valid() {
     local tmp
     tmp=$(mktemp --suffix=.yml)
-    python3 -c 'import sys, yaml; yaml.safe_dump(yaml.safe_load(open(sys.argv[1]))["spec"], open(sys.argv[2], "w"))' \
+    # promtool accepts a spec without groups or rules: require some, so an emptied PrometheusRule fails.
+    python3 -c 'import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))["spec"]
+rules = [r for g in spec.get("groups") or [] for r in g.get("rules") or []]
+sys.exit("the PrometheusRule spec has no rules" if not rules else yaml.safe_dump(spec, open(sys.argv[2], "w")))' \
         deploy/kubernetes/prometheusrule.yaml "$tmp" && "$PROMTOOL" check rules "$tmp"
     local rc=$?
     rm -f "$tmp"
