@@ -99,13 +99,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
-        // Test support shared by the AWS test targets (wire capture reader).
+        // Test support shared by the AWS test targets (wire capture reader, the `.heavy` test gate).
         .target(name: "AWSTestSupport", dependencies: ["AWSCore"], path: "Tests/AWSTestSupport"),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AWSCredentialsTests",
             dependencies: [
-                "AWSCredentials", "AWSCore", "AWSSigV4",
+                "AWSCredentials", "AWSCore", "AWSSigV4", "AWSTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -133,7 +133,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig"]
+            dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig", "AWSTestSupport"]
         ),
     ]
 )
