@@ -5,6 +5,7 @@
 # kubernetes-client 1.20 bundles kustomize v2.0.3, which rejects the kustomization's `labels:`). Every test step
 # fails, saying how to install it, when one of these is missing.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
