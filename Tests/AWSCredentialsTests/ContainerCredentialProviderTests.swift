@@ -94,21 +94,23 @@ import Testing
 
     /// Allowed URIs are fetched; refused ones fail when the provider is made, because of the scheme or host, with a
     /// transport that would have answered valid credentials to any request, and nothing is sent anywhere.
-    @Test(arguments: [
-        ("https://creds.example.com/x", nil),
-        ("http://127.0.0.1:8080/creds", nil),
-        ("http://127.1.2.3/creds", nil),
-        ("http://localhost/creds", nil),
-        ("http://[::1]:80/creds", nil),
-        ("http://169.254.170.2/creds", nil),
-        ("http://169.254.170.23/v1/credentials", nil),
-        ("http://[fd00:ec2::23]/v1/credentials", nil),
-        ("http://127.evil.example.com/creds", "got host 127.evil.example.com"),
-        ("http://10.0.0.1/creds", "got host 10.0.0.1"),
-        ("http://LOCALHOST.example.com/creds", "got host localhost.example.com"),
-        ("ftp://127.0.0.1/creds", "must be https, or http to a loopback address"),
-        ("not a url", "is not a URL"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("https://creds.example.com/x", nil),
+            ("http://127.0.0.1:8080/creds", nil),
+            ("http://127.1.2.3/creds", nil),
+            ("http://localhost/creds", nil),
+            ("http://[::1]:80/creds", nil),
+            ("http://169.254.170.2/creds", nil),
+            ("http://169.254.170.23/v1/credentials", nil),
+            ("http://[fd00:ec2::23]/v1/credentials", nil),
+            ("http://127.evil.example.com/creds", "got host 127.evil.example.com"),
+            ("http://10.0.0.1/creds", "got host 10.0.0.1"),
+            ("http://LOCALHOST.example.com/creds", "got host localhost.example.com"),
+            ("ftp://127.0.0.1/creds", "must be https, or http to a loopback address"),
+            ("not a url", "is not a URL"),
+        ] as [(String, String?)]
+    )
     func fullURIMustBeHTTPSOrALocalAddress(uri: String, refusal: String?) async throws {
         let transport = RecordingTransport { _ in .text(200, Self.body) }
         let environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri]

@@ -76,7 +76,9 @@ final class MotoServer: @unchecked Sendable {
         }
         try? await transport.shutdown()
         if exited { throw MotoError(message: "moto_server exited at start") }
-        if !answered { throw MotoError(message: "moto_server did not answer at \(endpoint) within \(Self.startTimeout)") }
+        if !answered {
+            throw MotoError(message: "moto_server did not answer at \(endpoint) within \(Self.startTimeout)")
+        }
     }
 
     private static func findExecutable(_ name: String, path: String) -> String? {
