@@ -113,7 +113,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
-        // Test support shared by the AWS test targets (wire capture reader).
+        // Test support shared by the AWS test targets (wire capture reader, the `.heavy` test gate).
         .target(name: "AWSTestSupport", dependencies: ["AWSCore"], path: "Tests/AWSTestSupport"),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
@@ -149,7 +149,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig"]
+            dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig", "AWSTestSupport"]
         ),
     ]
 )

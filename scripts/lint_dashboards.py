@@ -7,7 +7,8 @@ grafana/dashboard-linter is a Go binary that is neither in Debian nor on PyPI, s
   template-datasource-rule, template-job-rule, template-instance-rule, template-label-promql-rule,
   template-on-time-change-reload-rule, panel-datasource-rule, panel-title-description-rule, panel-units-rule,
   panel-no-targets-rule, target-promql-rule, target-rate-interval-rule, target-job-rule, target-instance-rule,
-  target-counter-agg-rule, uneditable-dashboard (plus dashboard-uid-rule from mixtool).
+  target-counter-agg-rule, uneditable-dashboard (plus dashboard-uid-rule from mixtool, and dashboard-no-panels-rule:
+  a dashboard with no query panel has nothing to lint and fails rather than passes).
 
 target-promql-rule is a light parse check (lexing, balanced brackets, known functions, selectors and matchers),
 not a full PromQL parser; the end-to-end tests run every query through a real Prometheus.
@@ -344,6 +345,10 @@ def lint_dashboard(d: dict) -> list[Finding]:
         err = check_variable_query(q or "")
         if err:
             add("template-label-promql-rule", f"variable {name!r}: {err}")
+
+    query_panels = [p for p in all_panels(d) if p.get("type") != "row" and p.get("type") not in NO_TARGET_PANELS]
+    if not query_panels:
+        add("dashboard-no-panels-rule", "dashboard has no panel with queries: nothing to lint")
 
     for panel in all_panels(d):
         ptype = panel.get("type")

@@ -26,7 +26,7 @@ import Testing
         if wire == .query {
             #expect(Harness.form(transport.requests.first) == Harness.form(fixture.requestBody))
         } else {
-            #expect(Harness.jsonObject(transport.requests.first) == Harness.jsonObject(fixture.requestBody))
+            #expect(try Harness.jsonObject(transport.requests.first) == Harness.jsonObject(fixture.requestBody))
         }
     }
 
@@ -53,7 +53,7 @@ import Testing
         if wire == .query {
             #expect(Harness.form(transport.requests.last) == Harness.form(page2.requestBody))
         } else {
-            #expect(Harness.jsonObject(transport.requests.last) == Harness.jsonObject(page2.requestBody))
+            #expect(try Harness.jsonObject(transport.requests.last) == Harness.jsonObject(page2.requestBody))
         }
     }
 
@@ -103,9 +103,9 @@ import Testing
             expected["Unit"] = nil
             #expect(Harness.form(transport.requests.first) == expected)
         } else {
-            let expected = try #require(Harness.jsonObject(fixture.requestBody)?.mutableCopy() as? NSMutableDictionary)
+            let expected = try #require(Harness.jsonObject(fixture.requestBody).mutableCopy() as? NSMutableDictionary)
             expected.removeObject(forKey: "Unit")
-            #expect(Harness.jsonObject(transport.requests.first) == expected)
+            #expect(try Harness.jsonObject(transport.requests.first) == expected)
         }
     }
 
@@ -191,13 +191,13 @@ import Testing
             expected["MetricDataQueries.member.1.ReturnData"] = nil
             #expect(Harness.form(transport.requests.first) == expected)
         } else {
-            let expected = try #require(Harness.jsonObject(fixture.requestBody)?.mutableCopy() as? NSMutableDictionary)
+            let expected = try #require(Harness.jsonObject(fixture.requestBody).mutableCopy() as? NSMutableDictionary)
             expected["ScanBy"] = "TimestampDescending"
             expected.removeObject(forKey: "MaxDatapoints")
             var queries = try #require(expected["MetricDataQueries"] as? [[String: Any]])
             queries[0]["ReturnData"] = nil
             expected["MetricDataQueries"] = queries
-            #expect(Harness.jsonObject(transport.requests.first) == expected)
+            #expect(try Harness.jsonObject(transport.requests.first) == expected)
         }
     }
 

@@ -1,11 +1,12 @@
 import AWSClient
 import AWSCore
+import AWSTestSupport
 import Foundation
 import Testing
 
 /// Compares the two CloudWatch protocols on a full GetMetricData page: 500 queries with 60 datapoints each
 /// (one hour at one minute). Prints bytes on the wire and decode time; docs/aws.md records the figures.
-@Suite struct CloudWatchProtocolBenchmark {
+@Suite(.heavy) struct CloudWatchProtocolBenchmark {
     static let queryCount = 500
     static let pointsPerQuery = 60
     static let start = Date(timeIntervalSince1970: 1_768_474_800)

@@ -58,12 +58,29 @@ enum Harness {
         form(String(decoding: request?.body ?? [], as: UTF8.self))
     }
 
-    static func jsonObject(_ text: String) -> NSDictionary? {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? NSDictionary
+    /// Why a body could not be compared as a JSON object.
+    struct NotAJSONObject: Error, CustomStringConvertible {
+        let text: String
+        var description: String { "not a JSON object: \(text.isEmpty ? "(empty body)" : String(text.prefix(300)))" }
     }
 
-    static func jsonObject(_ request: HTTPRequest?) -> NSDictionary? {
-        jsonObject(String(decoding: request?.body ?? [], as: UTF8.self))
+    /// The body parsed as a JSON object. Throws for anything else (unparsable text, an empty body, an array), so
+    /// two broken bodies can never compare equal.
+    static func jsonObject(_ text: String) throws -> NSDictionary {
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        } catch {
+            throw NotAJSONObject(text: text)
+        }
+        guard let object = parsed as? NSDictionary else { throw NotAJSONObject(text: text) }
+        return object
+    }
+
+    /// The request's body parsed as a JSON object; throws when no request was sent or its body is not one.
+    static func jsonObject(_ request: HTTPRequest?) throws -> NSDictionary {
+        guard let request else { throw NotAJSONObject(text: "(no request was sent)") }
+        return try jsonObject(String(decoding: request.body, as: UTF8.self))
     }
 
     static func date(_ text: String) -> Date {

@@ -1,6 +1,7 @@
 import AWSCore
 import AWSSigV4
 import Foundation
+import Logging
 import Synchronization
 
 /// A transport that answers from a script and records what it was sent.
@@ -78,3 +79,56 @@ func xmlResponse(_ body: String, status: Int = 200) -> HTTPResponse {
 let throttlingBody = """
     <ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>t1</RequestId></ErrorResponse>
     """
+
+/// Credentials whose secret and session token must never appear in anything but the signed request.
+enum SecretMaterial {
+    static let sessionToken = "IQoJb3JpZ2luX2VjSESSIONTOKENEXAMPLE/+=="
+    static let credentials = AWSCredentials(
+        accessKeyId: "ASIAEXAMPLESECRETTEST",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY",
+        sessionToken: sessionToken
+    )
+
+    /// Answers ``credentials`` once, then fails: a refresh that breaks after a signed attempt.
+    final class FirstCallOnly: CredentialProvider {
+        struct RefreshFailed: Error {}
+        private let calls = Mutex(0)
+
+        func credentials() async throws -> AWSCredentials {
+            let call = calls.withLock { calls in
+                calls += 1
+                return calls
+            }
+            guard call == 1 else { throw RefreshFailed() }
+            return SecretMaterial.credentials
+        }
+    }
+}
+
+/// Collects log lines (level, message, merged metadata) at trace level.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var messages: [String] { lines.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "capture") { _ in Handler(capture: self) }
+    }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let text = "\(event.level) \(event.message) \(merged.sorted { $0.key < $1.key })"
+            capture.lines.withLock { $0.append(text) }
+        }
+    }
+}

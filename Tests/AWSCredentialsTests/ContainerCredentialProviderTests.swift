@@ -92,32 +92,44 @@ import Testing
         #expect(transport.requests.isEmpty)
     }
 
-    @Test(arguments: [
-        ("https://creds.example.com/x", true),
-        ("http://127.0.0.1:8080/creds", true),
-        ("http://127.1.2.3/creds", true),
-        ("http://localhost/creds", true),
-        ("http://[::1]:80/creds", true),
-        ("http://169.254.170.2/creds", true),
-        ("http://169.254.170.23/v1/credentials", true),
-        ("http://[fd00:ec2::23]/v1/credentials", true),
-        ("http://127.evil.example.com/creds", false),
-        ("http://10.0.0.1/creds", false),
-        ("ftp://127.0.0.1/creds", false),
-        ("not a url", false),
-    ])
-    func fullURIMustBeHTTPSOrALocalAddress(uri: String, allowed: Bool) {
+    /// Allowed URIs are fetched; refused ones fail when the provider is made, because of the scheme or host, with a
+    /// transport that would have answered valid credentials to any request, and nothing is sent anywhere.
+    @Test(
+        arguments: [
+            ("https://creds.example.com/x", nil),
+            ("http://127.0.0.1:8080/creds", nil),
+            ("http://127.1.2.3/creds", nil),
+            ("http://localhost/creds", nil),
+            ("http://[::1]:80/creds", nil),
+            ("http://169.254.170.2/creds", nil),
+            ("http://169.254.170.23/v1/credentials", nil),
+            ("http://[fd00:ec2::23]/v1/credentials", nil),
+            ("http://127.evil.example.com/creds", "got host 127.evil.example.com"),
+            ("http://10.0.0.1/creds", "got host 10.0.0.1"),
+            ("http://LOCALHOST.example.com/creds", "got host localhost.example.com"),
+            ("ftp://127.0.0.1/creds", "must be https, or http to a loopback address"),
+            ("not a url", "is not a URL"),
+        ] as [(String, String?)]
+    )
+    func fullURIMustBeHTTPSOrALocalAddress(uri: String, refusal: String?) async throws {
+        let transport = RecordingTransport { _ in .text(200, Self.body) }
+        let environment = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri]
         let result = Result { () throws(AWSError) in
-            try ContainerCredentialProvider(
-                environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": uri],
-                transport: RecordingTransport.unreachable()
-            )
+            try ContainerCredentialProvider(environment: environment, transport: transport)
         }
         switch result {
-        case .success(let provider): #expect(allowed && provider != nil)
+        case .success(let provider):
+            #expect(refusal == nil, "\(uri) was accepted")
+            let accepted = try #require(provider)
+            let credentials = try await accepted.credentials()
+            #expect(credentials.accessKeyId == "ASIAIOSFODNN7EXAMPLE")
+            #expect(transport.requests.map(\.url) == [uri])
         case .failure(let error):
-            #expect(!allowed)
+            let reason = try #require(refusal, "\(uri) was refused: \(error)")
             #expect(error.code == "InvalidConfiguration")
+            #expect(error.message.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
+            #expect(error.message.contains(reason), "\(error.message)")
+            #expect(transport.requests.isEmpty)
         }
     }
 

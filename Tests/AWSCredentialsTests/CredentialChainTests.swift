@@ -100,8 +100,25 @@ import Testing
                 == "container-role"
         )
         #expect(Self.chain(["HOME": "/nonexistent"]).source == "iam-role")
-        let bad = Self.chain(["HOME": "/nonexistent", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.1.2.3/"])
-        await #expect(throws: AWSError.self) { try await bad.credentials() }
+    }
+
+    @Test func aRefusedContainerURIIsNotFetchedNorReplacedByIMDS() async throws {
+        // A transport that would answer valid credentials to anything: the refusal must come from the host alone.
+        let transport = RecordingTransport { _ in
+            .text(
+                200,
+                #"{"AccessKeyId":"ASIA","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#
+            )
+        }
+        let bad = Self.chain(
+            ["HOME": "/nonexistent", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://10.1.2.3/"],
+            transport: transport
+        )
+        #expect(bad.source == "none")
+        let error = await #expect(throws: AWSError.self) { try await bad.credentials() }
+        #expect(error?.code == "InvalidConfiguration")
+        #expect(error?.message.contains("got host 10.1.2.3") == true)
+        #expect(transport.requests.isEmpty)
     }
 
     @Test func webIdentityTokenIsTrimmedAndSessionNameGenerated() async throws {

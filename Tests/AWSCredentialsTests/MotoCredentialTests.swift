@@ -1,5 +1,6 @@
 import AWSCore
 import AWSSigV4
+import AWSTestSupport
 import Foundation
 import NIOCore
 import NIOPosix
@@ -12,7 +13,7 @@ import Testing
 ///
 /// Uses `MOTO_ENDPOINT` when set; otherwise starts `moto_server` from `PATH` on a free port. A missing
 /// moto_server fails the test: it is part of the test toolchain.
-@Suite(.serialized) struct MotoCredentialTests {
+@Suite(.serialized, .heavy) struct MotoCredentialTests {
     /// A moto_server this test started (stopped at the end), or an existing endpoint.
     final class Moto {
         let endpoint: String
@@ -48,18 +49,26 @@ import Testing
             process.waitUntilExit()
         }
 
+        /// How long moto_server may take to listen: importing moto alone takes 20 s on a busy 2-core machine.
+        static let startTimeout: Duration = .seconds(120)
+
         private func waitUntilListening(port: Int) async throws {
-            for _ in 0..<150 {
+            let deadline = ContinuousClock.now.advanced(by: Self.startTimeout)
+            while ContinuousClock.now < deadline {
                 if let bootstrap = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connect(host: "127.0.0.1", port: port).get()
                 {
                     try await bootstrap.close()
                     return
                 }
+                if let process, !process.isRunning {
+                    Issue.record("moto_server exited at start (status \(process.terminationStatus))")
+                    throw CancellationError()
+                }
                 try await Task.sleep(for: .milliseconds(100))
             }
             stop()
-            Issue.record("moto_server did not start listening on port \(port) within 15 s")
+            Issue.record("moto_server did not start listening on port \(port) within \(Self.startTimeout)")
             throw CancellationError()
         }
 

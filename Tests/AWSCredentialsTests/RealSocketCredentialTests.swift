@@ -1,13 +1,15 @@
 import AWSCore
 import AWSSigV4
+import AWSTestSupport
 import Foundation
 import Testing
 
 @testable import AWSCredentials
 
 /// The IMDSv2 and container flows end to end: the chain, the production AsyncHTTPClient transport, and a small
-/// HTTP server on 127.0.0.1 playing IMDS or the container agent.
-@Suite struct RealSocketCredentialTests {
+/// HTTP server on 127.0.0.1 playing IMDS or the container agent. `.timingSensitive`: IMDS requests time out after
+/// 1 s, so these never run beside a test that starts moto_server or burns CPU.
+@Suite(.timingSensitive) struct RealSocketCredentialTests {
     static let document = """
         {"Code":"Success","LastUpdated":"2026-01-15T11:47:12Z","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDS",\
         "SecretAccessKey":"imdsSecret","Token":"imdsToken","Expiration":"2026-01-15T18:12:40Z"}

@@ -535,16 +535,33 @@ import Testing
     }
 
     @Test func failingRuleKeepsTheOthers() async throws {
+        let lbARN = "arn:aws:elasticloadbalancing:us-east-1:121212121212:loadbalancer/myLB"
         let aws = FakeAWS(
-            .init(getMetricStatistics: { input in
-                if input.metricName == "Latency" {
-                    throw AWSErrorFixture.throttled
+            .init(
+                listMetrics: { _ in
+                    ListMetricsOutput(
+                        metrics: [metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", "myLB")))],
+                        nextToken: nil
+                    )
+                },
+                getMetricStatistics: { input in
+                    if input.metricName == "Latency" {
+                        throw AWSErrorFixture.throttled
+                    }
+                    return GetMetricStatisticsOutput(
+                        label: nil,
+                        datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 7)]
+                    )
+                },
+                getResources: { _ in
+                    GetResourcesOutput(
+                        mappings: [
+                            ResourceTagMapping(resourceARN: lbARN, tags: [AWSTag(key: "Team", value: "payments")])
+                        ],
+                        paginationToken: nil
+                    )
                 }
-                return GetMetricStatisticsOutput(
-                    label: nil,
-                    datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 7)]
-                )
-            })
+            )
         )
         let harness = try CollectorHarness(
             """
@@ -553,14 +570,40 @@ import Testing
               aws_metric_name: Latency
             - aws_namespace: AWS/ELB
               aws_metric_name: RequestCount
+              aws_dimensions: [LoadBalancerName]
+              aws_statistics: [Sum]
+              aws_tag_select:
+                resource_type_selection: "elasticloadbalancing:loadbalancer"
+                resource_id_dimension: LoadBalancerName
             """,
             aws: aws
         )
         let scrape = await harness.scrape()
         #expect(scrape.scrapeError == 1)
-        #expect(scrape.value("aws_elb_request_count_sum", Self.elb) == 7)
         #expect(harness.metrics.value(.ruleErrors, ["AWS/ELB", "Latency", "Throttling"]) == 1)
-        #expect(scrape.family("aws_resource_info") != nil)
+        // The failed rule contributes nothing; the surviving rule's samples and its resource info are all there.
+        #expect(scrape.samples("aws_elb_latency_sum").isEmpty)
+        #expect(scrape.samples("aws_elb_latency_average").isEmpty)
+        let requestCounts = scrape.samples("aws_elb_request_count_sum")
+        #expect(requestCounts.count == 1, "\(scrape.text())")
+        #expect(
+            scrape.value("aws_elb_request_count_sum", Self.elb.merging(["load_balancer_name": "myLB"]) { $1 }) == 7,
+            "\(scrape.text())"
+        )
+        let info = try #require(scrape.family("aws_resource_info"))
+        #expect(info.type == .gauge)
+        #expect(info.help == "AWS information available for resource")
+        #expect(info.samples.count == 1, "\(scrape.text())")
+        #expect(
+            scrape.value(
+                "aws_resource_info",
+                [
+                    "job": "aws_elb", "instance": "", "arn": lbARN, "load_balancer_name": "myLB",
+                    "tag_Team": "payments",
+                ]
+            ) == 1,
+            "\(scrape.text())"
+        )
     }
 }
 

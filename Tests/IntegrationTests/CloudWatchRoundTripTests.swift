@@ -1,9 +1,10 @@
 import AWSClient
 import AWSCore
+import AWSTestSupport
 import Foundation
 import Testing
 
-@Suite(.serialized) struct CloudWatchRoundTripTests {
+@Suite(.serialized, .heavy) struct CloudWatchRoundTripTests {
     @Test func seedsListsAndReadsMetricsInBothProtocols() async throws {
         try await withMoto { moto in
             let json = CloudWatchClient(caller: try moto.caller(.cloudWatch))

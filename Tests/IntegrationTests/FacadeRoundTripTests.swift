@@ -1,5 +1,6 @@
 import AWSClient
 import AWSCore
+import AWSTestSupport
 import Foundation
 import Logging
 import Synchronization
@@ -22,7 +23,7 @@ final class CountingObserver: AWSCallObserver {
     }
 }
 
-@Suite(.serialized) struct FacadeRoundTripTests {
+@Suite(.serialized, .heavy) struct FacadeRoundTripTests {
     @Test func facadeAssumesTheConfiguredRoleThroughSTSAndCallsEveryService() async throws {
         try await withMoto { moto in
             let observer = CountingObserver()

@@ -1,9 +1,10 @@
 import AWSClient
 import AWSCore
+import AWSTestSupport
 import Foundation
 import Testing
 
-@Suite(.serialized) struct LoadBalancerRoundTripTests {
+@Suite(.serialized, .heavy) struct LoadBalancerRoundTripTests {
     static let classicCount = 55
     static let v2Count = 56
 

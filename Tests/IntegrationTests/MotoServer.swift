@@ -57,9 +57,12 @@ final class MotoServer: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// How long moto_server may take to answer: importing moto alone takes 20 s on a busy 2-core machine.
+    static let startTimeout: Duration = .seconds(120)
+
     private func waitUntilAnswering() async throws {
         let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(1))
-        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        let deadline = ContinuousClock.now.advanced(by: Self.startTimeout)
         var answered = false
         var exited = false
         while ContinuousClock.now < deadline, !answered {
@@ -73,7 +76,9 @@ final class MotoServer: @unchecked Sendable {
         }
         try? await transport.shutdown()
         if exited { throw MotoError(message: "moto_server exited at start") }
-        if !answered { throw MotoError(message: "moto_server did not answer at \(endpoint) within 30 s") }
+        if !answered {
+            throw MotoError(message: "moto_server did not answer at \(endpoint) within \(Self.startTimeout)")
+        }
     }
 
     private static func findExecutable(_ name: String, path: String) -> String? {

@@ -145,13 +145,20 @@ class Stack:
                 "AWS_SESSION_TOKEN": None, "AWS_ROLE_ARN": None, "AWS_WEB_IDENTITY_TOKEN_FILE": None,
                 "AWS_EC2_METADATA_DISABLED": "true"}
 
-    def start_moto(self, python: str = sys.executable) -> str:
+    def start_moto(self, python: str = sys.executable, lb_page_cap: int | None = None) -> str:
+        """Starts moto_server; with lb_page_cap, DescribeLoadBalancers answers at most that many per page
+        (tests/e2e/moto_paged.py), so that a small fleet still spans several pages."""
         port = free_port()
         moto = shutil.which("moto_server")
-        argv = [moto] if moto else [python, "-m", "moto.server"]
-        self.start("moto", argv + ["-H", "127.0.0.1", "-p", str(port)])
+        env = None
+        if lb_page_cap is not None:
+            argv = [python, str(REPO_ROOT / "tests" / "e2e" / "moto_paged.py")]
+            env = {"MOTO_LB_PAGE_CAP": str(lb_page_cap)}
+        else:
+            argv = [moto] if moto else [python, "-m", "moto.server"]
+        self.start("moto", argv + ["-H", "127.0.0.1", "-p", str(port)], env=env)
         self.moto_url = f"http://127.0.0.1:{port}"
-        wait_until("moto_server", lambda: http_get(self.moto_url + "/moto-api/")[0] < 500, 30, 0.3, self)
+        wait_until("moto_server", lambda: http_get(self.moto_url + "/moto-api/")[0] < 500, 120, 0.3, self)
         return self.moto_url
 
     def seed(self, many: int = 0, stream: bool = True, python: str = sys.executable) -> dict:

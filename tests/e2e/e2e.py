@@ -216,8 +216,13 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     print(f"e2e: {len(records)} recording rules and {len(alerts)} alerts from {rules_src}; dashboards from "
           f"{dash_src}", flush=True)
     stack = st.Stack(workdir)
-    stack.start_moto()
+    stack.start_moto(lb_page_cap=args.lb_page_cap)
     summary = stack.seed(many=args.many)
+    classic = [lb["name"] for lb in summary["load_balancers"] if lb["kind"] == "classic"] + summary["many"]
+    # The tag paging check below sees paging only if the classic fleet spans more than one page.
+    results.record("the seeded classic ELBs span several DescribeLoadBalancers pages",
+                   len(classic) > 2 * args.lb_page_cap,
+                   f"{len(classic)} classic ELBs, pages of at most {args.lb_page_cap}")
     stack.start_exporter(args.exporter, Path(args.config))
     stack.start_ksm()
     stack.start_prometheus([str(workdir / "rules" / "*.yml")], evaluation_interval="5s")
@@ -261,7 +266,8 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
         eventually(results, f"{lb['name']} healthy hosts match the seeded story", hosts, deadline)
 
     if summary["many"]:
-        # More classic ELBs than moto's DescribeLoadBalancers page (50): labelling them all needs paging.
+        # Several DescribeLoadBalancers pages of classic ELBs (moto caps pages at --lb-page-cap, the exporter asks
+        # for 400): labelling them all needs paging.
         def paged():
             got = {s["metric"].get("load_balancer_name") for s in
                    stack.query('aws_elb_request_count_sum{namespace="bulk", service=~"bulk-.+"}')}
@@ -270,6 +276,14 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
                                  f"{sorted(missing)[:2]}" if missing else f"all {len(got)} extra ELBs labelled")
         eventually(results, f"all {len(summary['many'])} extra classic ELBs are labelled (tag paging)", paged,
                    deadline)
+
+        def cached():
+            _, text = st.http_get(stack.exporter_url + "/metrics", timeout=60)
+            m = re.search(r'^cloudwatch_exporter_load_balancer_tags_cache_entries\{type="classic",?\} (\S+)$', text,
+                          re.M)
+            got = float(m.group(1)) if m else None
+            return got == len(classic), f"{got} classic ELBs in the tag cache, {len(classic)} seeded"
+        eventually(results, "the tag cache holds every classic ELB of every page", cached, deadline)
 
     eventually(results, "exporter reports no scrape error",
                lambda: (bool(r := stack.query("cloudwatch_exporter_scrape_error == 0")), f"{len(r)} series"), deadline)
@@ -356,7 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rules-dir", default=str(REPO_ROOT / "rules"))
     p.add_argument("--dashboards-dir", default=str(REPO_ROOT / "dashboards"))
     p.add_argument("--many", type=int, default=60,
-                   help="extra classic ELBs (more than moto's page size of 50, so the exporter must page)")
+                   help="extra classic ELBs (several pages of --lb-page-cap, so the exporter must page)")
+    p.add_argument("--lb-page-cap", type=int, default=20,
+                   help="moto answers DescribeLoadBalancers pages of at most this many (the exporter asks for 400)")
     p.add_argument("--workdir", help="work directory (default: a new temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the work directory even when everything passed")
     p.add_argument("--timeout", type=int, default=290, help="hard limit for the whole run, in seconds")

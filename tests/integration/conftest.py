@@ -49,7 +49,7 @@ class Moto:
         self.process = subprocess.Popen(
             ["moto_server", "-H", "127.0.0.1", "-p", str(self.port)], stdout=self.log, stderr=subprocess.STDOUT
         )
-        wait_http(self.url + "/moto-api/")
+        wait_http(self.url + "/moto-api/", timeout=120)  # importing moto takes ~20 s on a busy 2-core machine
 
     def client(self, service):
         return boto3.client(

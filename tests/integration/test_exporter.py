@@ -92,8 +92,13 @@ def test_exposition_formats_filters_and_promtool(exporter_factory, seeded):
     promtool = shutil.which("promtool")
     assert promtool, "promtool missing: scripts/install-deps.sh installs it"
     check = subprocess.run([promtool, "check", "metrics"], input=body, capture_output=True, text=True)
-    # promtool's lint exits 1 on style findings too; errors in the format itself say "error while linting".
-    assert "error while linting" not in check.stdout + check.stderr, check.stdout + check.stderr
+    findings = (check.stdout + check.stderr).strip()
+    # promtool 2.42 exits 0 when clean, 3 for lint findings only, 1 when the exposition does not parse. The only
+    # lint we accept is the `_sum` suffix on CloudWatch gauges, whose names are cloudwatch_exporter's.
+    assert check.returncode in (0, 3), f"promtool check metrics exited {check.returncode}: {findings}"
+    accepted = 'non-histogram and non-summary metrics should not have "_sum" suffix'
+    unexpected = [line for line in findings.splitlines() if not line.endswith(accepted)]
+    assert not unexpected, f"unexpected promtool findings: {unexpected}"
 
 
 def test_http_endpoints(exporter_factory, seeded):

@@ -41,12 +41,23 @@ def queries(dashboard: dict):
 
 def main(argv):
     promtool = argv[0] if argv else "promtool"
-    rules, where = [], []
-    for path in sorted(glob.glob(os.path.join(ROOT, "dashboards", "*.json"))):
-        for label, expr in queries(json.load(open(path, encoding="utf-8"))):
+    rules, where, empty = [], [], []
+    paths = sorted(glob.glob(os.path.join(ROOT, "dashboards", "*.json")))
+    for path in paths:
+        found = list(queries(json.load(open(path, encoding="utf-8"))))
+        if not found:
+            empty.append(os.path.basename(path))
+        for label, expr in found:
             expr = re.sub(r"\$\{?__(rate_interval|interval|range)\}?", "5m", expr)
             rules.append({"record": f"dashboard_query_{len(rules)}", "expr": expr})
             where.append(f"{os.path.basename(path)}: {label}")
+    # Nothing to parse must fail: promtool accepts a group without rules.
+    if not paths:
+        print("check_dashboard_promql: no dashboards match dashboards/*.json")
+        return 1
+    if empty:
+        print(f"check_dashboard_promql: no queries in {', '.join(empty)}")
+        return 1
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as fh:
         yaml.safe_dump({"groups": [{"name": "dashboard-queries", "rules": rules}]}, fh)
         tmp = fh.name

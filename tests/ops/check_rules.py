@@ -35,10 +35,25 @@ def github_anchor(heading: str) -> str:
 def main() -> int:
     problems = []
     records, alerts = [], []
+    # Nothing to check must fail, not pass: no rule files, a file without groups, a group without rules.
+    if not RULE_FILES:
+        problems.append("no rule files match rules/*.yml")
+    if not TEST_FILES:
+        problems.append("no rule tests match rules/tests/*.test.yml")
     for path in RULE_FILES:
-        for group in yaml.safe_load(open(path, encoding="utf-8"))["groups"]:
-            for rule in group["rules"]:
+        doc = yaml.safe_load(open(path, encoding="utf-8")) or {}
+        groups = doc.get("groups") or []
+        if not groups:
+            problems.append(f"{os.path.relpath(path, ROOT)}: no rule groups")
+        for group in groups:
+            if not group.get("rules"):
+                problems.append(f"{os.path.relpath(path, ROOT)}: group {group.get('name')!r} has no rules")
+            for rule in group.get("rules") or []:
                 (records if "record" in rule else alerts).append(rule)
+    if not records:
+        problems.append("no recording rules found in rules/*.yml")
+    if not alerts:
+        problems.append("no alerts found in rules/*.yml")
 
     anchors = set()
     if os.path.exists(RUNBOOK):
@@ -51,8 +66,10 @@ def main() -> int:
 
     exprs, firing, quiet = [], set(), set()
     for path in TEST_FILES:
-        doc = yaml.safe_load(open(path, encoding="utf-8"))
-        for test in doc.get("tests", []):
+        doc = yaml.safe_load(open(path, encoding="utf-8")) or {}
+        if not doc.get("tests"):
+            problems.append(f"{os.path.relpath(path, ROOT)}: no tests")
+        for test in doc.get("tests") or []:
             exprs.extend(t["expr"] for t in test.get("promql_expr_test", []) or [])
             for t in test.get("alert_rule_test", []) or []:
                 (firing if t.get("exp_alerts") else quiet).add(t["alertname"])

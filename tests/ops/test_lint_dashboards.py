@@ -9,6 +9,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -76,6 +77,20 @@ class ExclusionsTest(unittest.TestCase):
             rules = {f.rule for f in lint_dashboards.lint_dashboard(json.load(fh))}
         self.assertEqual(rules, {"template-job-rule", "template-instance-rule", "target-job-rule",
                                  "target-instance-rule"})
+
+
+class NothingToLintTest(unittest.TestCase):
+    def test_a_dashboard_without_panels_fails(self):
+        with open(os.path.join(ROOT, "dashboards", "cloudwatch-tag-exporter.json"), encoding="utf-8") as fh:
+            dashboard = json.load(fh)
+        dashboard["panels"] = [{"type": "row", "title": "Empty row", "panels": []}]
+        rules = {f.rule for f in lint_dashboards.lint_dashboard(dashboard) if f.severity == "error"}
+        self.assertEqual(rules, {"dashboard-no-panels-rule"})
+
+    def test_a_directory_without_dashboards_fails(self):
+        with tempfile.TemporaryDirectory() as empty:
+            code, _ = run(empty)
+        self.assertEqual(code, 1)
 
 
 class ShippedDashboardsTest(unittest.TestCase):
