@@ -13,14 +13,20 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
 
     /// Creates the transport.
-    /// - Parameter connectTimeout: How long establishing a connection (TCP and TLS) may take.
-    public init(connectTimeout: Duration = .seconds(5)) {
+    /// - Parameters:
+    ///   - connectTimeout: How long establishing a connection (TCP and TLS) may take.
+    ///   - connectionsPerHost: Connections kept open to one endpoint: `max_concurrent_requests`, so that many calls
+    ///     are really in flight at once (AsyncHTTPClient's default of 8 capped them below the config).
+    public init(connectTimeout: Duration = .seconds(5), connectionsPerHost: Int = 10) {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: TimeAmount(connectTimeout)),
             decompression: .disabled
         )
-        configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, connectionsPerHost)
+        )
         configuration.httpVersion = .automatic
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }

@@ -5,7 +5,8 @@ import Logging
 public import ServiceLifecycle
 
 /// Refreshes the load balancer tag cache every `tag_labels.cache_ttl_seconds`, off the scrape path, and at once after
-/// a reload that changed the AWS client or the namespaces that need tags.
+/// a reload that changed the AWS account or region (a new tag cache), the endpoints, or the load balancer kinds that
+/// need tags.
 public struct TagRefreshService: Service {
     private let state: ExporterState
     private let now: @Sendable () -> Date
@@ -18,7 +19,7 @@ public struct TagRefreshService: Service {
 
     public func run() async throws {
         var lastRefresh: ContinuousClock.Instant?
-        var lastCollector: ObjectIdentifier?
+        var lastCache: ObjectIdentifier?
         var lastKinds: Set<LoadBalancerAPIKind> = []
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let runtime = state.current
@@ -26,7 +27,9 @@ public struct TagRefreshService: Service {
             let kinds = collector.loadBalancerAPIKinds
             let ttl = Duration.seconds(runtime.config.tagLabels.cacheTTLSeconds)
             let due = lastRefresh.map { ContinuousClock.now - $0 >= ttl } ?? true
-            let reloaded = lastCollector != ObjectIdentifier(collector) && kinds != lastKinds
+            // A reload that changed region, role or AWS settings builds a new, empty tag cache: fill it now, not a
+            // TTL later (every scrape until then would wait for tags and export none).
+            let reloaded = lastCache != ObjectIdentifier(collector.tagCache) || kinds != lastKinds
             if !kinds.isEmpty, due || reloaded {
                 // Cancelled by a shutdown, so a slow or silent AWS cannot hold the process past SIGTERM.
                 await cancelWhenGracefulShutdown {
@@ -42,7 +45,7 @@ public struct TagRefreshService: Service {
                 }
                 lastRefresh = .now
             }
-            lastCollector = ObjectIdentifier(collector)
+            lastCache = ObjectIdentifier(collector.tagCache)
             lastKinds = kinds
             // Short naps, so a reload or a shutdown is noticed within a second.
             try? await Task.sleep(for: .seconds(1))

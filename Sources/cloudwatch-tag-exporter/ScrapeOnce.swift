@@ -30,7 +30,8 @@ struct ScrapeOnce: AsyncParsableCommand {
         guard let loaded = ConfigReport.load(file) else { throw ExitCode(1) }
         let environment = ProcessInfo.processInfo.environment
         let transport = AsyncHTTPClientTransport(
-            connectTimeout: CheckedTime.duration(seconds: loaded.config.aws.connectTimeoutSeconds)
+            connectTimeout: CheckedTime.duration(seconds: loaded.config.aws.connectTimeoutSeconds),
+            connectionsPerHost: loaded.config.maxConcurrentRequests
         )
         let metrics = SelfMetrics(environment: environment)
         let factory = RuntimeFactory(environment: environment, transport: transport, metrics: metrics, logger: logger)

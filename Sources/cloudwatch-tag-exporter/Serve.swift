@@ -108,7 +108,8 @@ struct Serve: AsyncParsableCommand {
         for warning in loaded.warnings { logger.warning("Config warning", metadata: ["diagnostic": "\(warning)"]) }
         let environment = ProcessInfo.processInfo.environment
         let transport = AsyncHTTPClientTransport(
-            connectTimeout: CheckedTime.duration(seconds: loaded.config.aws.connectTimeoutSeconds)
+            connectTimeout: CheckedTime.duration(seconds: loaded.config.aws.connectTimeoutSeconds),
+            connectionsPerHost: loaded.config.maxConcurrentRequests
         )
         let factory = RuntimeFactory(
             environment: environment,

@@ -1,4 +1,5 @@
 import AWSClient
+import AWSTestSupport
 import CloudWatchCollector
 import ExporterConfig
 import Foundation
@@ -9,7 +10,7 @@ import Testing
 /// on a virtual clock and a fake CloudWatch: requests and billed metrics per hour with and without the datapoint
 /// store. `scripts/bench.sh` runs it with 1,000 load balancers (`SIMULATION_LOAD_BALANCERS`); the test suite with 20
 /// (the ratios are per dimension set, so they do not depend on the fleet size).
-@Suite struct CostSimulationTests {
+@Suite(.heavy) struct CostSimulationTests {
     static let loadBalancers = Int(ProcessInfo.processInfo.environment["SIMULATION_LOAD_BALANCERS"] ?? "") ?? 20
 
     struct Tally {

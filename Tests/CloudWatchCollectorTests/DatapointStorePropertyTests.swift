@@ -1,4 +1,5 @@
 import AWSClient
+import AWSTestSupport
 import CloudWatchCollector
 import ExporterConfig
 import Exposition
@@ -9,7 +10,7 @@ import Testing
 
 /// The datapoint store against fresh fetches, on a virtual clock over simulated hours: random periods, delays and
 /// ranges, random scrape instants. Nothing here reads the wall clock.
-@Suite struct DatapointStorePropertyTests {
+@Suite(.heavy) struct DatapointStorePropertyTests {
     /// Seeded, so a failure names a case that can be replayed.
     struct SplitMix64: RandomNumberGenerator {
         var state: UInt64
