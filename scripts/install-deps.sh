@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the demo and the tests need on a fresh Debian machine with Swift:
 # Prometheus and promtool (Debian's prometheus package), moto_server and boto3 (PyPI), pytest, yamllint, PyYAML and
-# kubernetes-validate (the ops checks skip a missing tool, so CI would silently check less without it).
+# kubernetes-validate (the ops checks skip a missing tool, so CI would silently check less without it); for the
+# container image, buildah (builds it without a daemon), ca-certificates (the bundle it carries), binutils (strip) and
+# zstd (the test unpacks the zstd-compressed layer).
 set -euo pipefail
 
 need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v buildah >/dev/null 2>&1 || need_apt+=(buildah)
+command -v strip >/dev/null 2>&1 || need_apt+=(binutils)
+command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
+[ -s /etc/ssl/certs/ca-certificates.crt ] || need_apt+=(ca-certificates)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"
   apt-get update -qq
@@ -21,4 +27,4 @@ missing = [m for m in ("moto", "boto3", "flask", "flask_cors", "pytest", "yamlli
            if importlib.util.find_spec(m) is None]
 sys.exit(1 if missing or not shutil.which("moto_server") or not shutil.which("kubernetes-validate") else 0)
 PY
-echo "install-deps: ok (promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), moto_server $(python3 -c 'import moto; print(moto.__version__)'))"
+echo "install-deps: ok (promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), moto_server $(python3 -c 'import moto; print(moto.__version__)'), buildah $(buildah --version | awk '{print $3}'))"

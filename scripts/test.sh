@@ -3,7 +3,8 @@
 #   unit tests and AWS client integration tests against moto_server (swift test),
 #   the exporter binary as a process against moto_server (pytest),
 #   rules, dashboards and manifests (promtool, the dashboard linter, yamllint),
-#   the end-to-end stack through a real Prometheus.
+#   the end-to-end stack through a real Prometheus,
+#   the container image: built with buildah (a release build), unpacked and run under chroot (pytest, as root).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,7 @@ step "swift test" swift test --parallel --num-workers 2
 step "exporter process tests (pytest)" python3 -m pytest -q tests/integration
 step "rules, dashboards, manifests" bash scripts/check-ops.sh
 step "end-to-end through Prometheus" python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter
+step "container image (scripts/build-image.sh, pytest)" python3 -m pytest -q tests/image
 
 echo
 if [ "$failed" -gt 0 ]; then
