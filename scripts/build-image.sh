@@ -158,13 +158,23 @@ context=.build/image/context
 assemble_rootfs "$context/rootfs"
 buildah=(buildah --storage-driver "${STORAGE_DRIVER:-vfs}")
 old_id=$("${buildah[@]}" images --quiet --no-trunc "$tag" 2>/dev/null || true)
+# bud leaves the stages' working containers and nameless images behind; note what exists, to remove only ours.
+containers_before=$("${buildah[@]}" containers --quiet --notruncate 2>/dev/null || true)
+dangling_before=$("${buildah[@]}" images --quiet --no-trunc --filter dangling=true 2>/dev/null || true)
 # --isolation chroot: this sandbox cannot create the namespaces the default (oci) isolation uses; no RUN step runs
 # in the prebuilt path anyway. --identity-label=false: no io.buildah.version label, as with docker build.
 # --timestamp: the created time and every file's mtime, for a reproducible image.
 "${buildah[@]}" bud --isolation chroot --identity-label=false ${epoch:+--timestamp "$epoch"} \
   --build-arg ROOTFS=prebuilt "${build_args[@]}" -f "$root/Containerfile" -t "$tag" "$context"
 new_id=$("${buildah[@]}" images --quiet --no-trunc "$tag")
-# The previous build of this tag is now nameless; drop it so repeated builds don't fill the storage.
+# The stages' leftovers and the previous build of this tag (now nameless): removed, so repeated builds don't fill
+# the storage (vfs keeps a full copy per image). Containers and images that were there before are left alone.
+for id in $("${buildah[@]}" containers --quiet --notruncate); do
+  grep -qx "$id" <<<"$containers_before" || "${buildah[@]}" rm "$id" >/dev/null 2>&1 || true
+done
+for id in $("${buildah[@]}" images --quiet --no-trunc --filter dangling=true); do
+  grep -qx "$id" <<<"$dangling_before" || "${buildah[@]}" rmi "$id" >/dev/null 2>&1 || true
+done
 if [ -n "$old_id" ] && [ "$old_id" != "$new_id" ]; then
   "${buildah[@]}" rmi "$old_id" >/dev/null 2>&1 || true
 fi
