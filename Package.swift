@@ -71,11 +71,13 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // The build's version, revision and release date, set by scripts/build-image.sh (defaults otherwise).
+        .target(name: "CBuildInfo"),
         // The scrape: dimensions, GetMetricStatistics/GetMetricData, load balancer tags, self metrics.
         .target(
             name: "CloudWatchCollector",
             dependencies: [
-                "AWSClient", "AWSCore", "ExporterConfig", "Exposition",
+                "AWSClient", "AWSCore", "CBuildInfo", "ExporterConfig", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

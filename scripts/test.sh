@@ -5,6 +5,7 @@
 #   rules, dashboards and manifests (promtool, the dashboard linter, yamllint),
 #   the end-to-end stack through a real Prometheus,
 #   the chaos run (faults injected between the exporter and moto_server).
+#   the container image: built with buildah (a release build), unpacked and run under chroot (pytest, as root).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,7 @@ step "rules, dashboards, manifests" bash scripts/check-ops.sh
 step "end-to-end through Prometheus" python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter
 step "chaos run (throttling, silent AWS, malformed answers, reload storm, 5-minute soak)" \
   python3 tests/chaos/chaos.py --exporter .build/debug/cloudwatch-tag-exporter
+step "container image (scripts/build-image.sh, pytest)" python3 -m pytest -q tests/image
 
 echo
 if [ "$failed" -gt 0 ]; then

@@ -7,7 +7,7 @@ enum LandingPage {
         <head><title>CloudWatch Exporter</title></head>
         <body>
         <h1>CloudWatch Exporter</h1>
-        <p>cloudwatch-tag-exporter \(BuildInfo.version) (\(BuildInfo.releaseDate))</p>
+        <p>cloudwatch-tag-exporter \(BuildInfo.summary)</p>
         <p><a href="/metrics">Metrics</a></p>
         <ul>
         <li><a href="/-/healthy">/-/healthy</a></li>

@@ -11,7 +11,7 @@ struct CloudWatchTagExporter: AsyncParsableCommand {
             Drop-in replacement for prometheus/cloudwatch_exporter: same config file, same command line \
             (cloudwatch-tag-exporter <port> <config.yml>), same metrics, plus load balancer tag labels.
             """,
-        version: "cloudwatch-tag-exporter \(BuildInfo.version) (\(BuildInfo.releaseDate))",
+        version: "cloudwatch-tag-exporter \(BuildInfo.summary)",
         subcommands: [Serve.self, CheckConfig.self, ScrapeOnce.self],
         defaultSubcommand: Serve.self
     )

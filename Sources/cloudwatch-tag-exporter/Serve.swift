@@ -132,7 +132,8 @@ struct Serve: AsyncParsableCommand {
         logger.info(
             "Starting cloudwatch-tag-exporter",
             metadata: [
-                "version": "\(BuildInfo.version)", "listen_address": "\(address)", "config.file": "\(path)",
+                "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)",
+                "listen_address": "\(address)", "config.file": "\(path)",
                 "config.rules": "\(loaded.config.rules.count)", "aws.region": "\(state.current.client.region)",
                 "web.config.file": "\(webConfigFile ?? "")", "tls": "\(webConfig?.servesTLS ?? false)",
             ]

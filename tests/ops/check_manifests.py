@@ -1,19 +1,36 @@
 #!/usr/bin/env python3
 """Cross-object checks on deploy/kubernetes that schema validation cannot do (CRDs have no bundled schema):
 selectors match, port names agree, the ServiceMonitor keeps the exporter's labels, the Deployment follows the
-conventions (one replica, Recreate, probes, hardened securityContext), the PrometheusRule is well formed.
+conventions (one replica, Recreate, probes, hardened securityContext), the PrometheusRule is well formed, and the
+image the Deployment names is the one scripts/build-image.sh builds (name, version tag, user).
 
 Usage (repository root): python3 tests/ops/check_manifests.py
 """
 
 import glob
 import os
+import re
 import sys
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DIR = os.path.join(ROOT, "deploy", "kubernetes")
+IMAGE = "cloudwatch-tag-exporter"
+IMAGE_USER = 65534
+
+
+def source_version():
+    """The version the binary reports by default (Sources/CBuildInfo/CBuildInfo.c) and the image is tagged with."""
+    text = open(os.path.join(ROOT, "Sources", "CBuildInfo", "CBuildInfo.c"), encoding="utf-8").read()
+    match = re.search(r'^#define CTE_BUILD_VERSION "([^"]+)"$', text, re.M)
+    return match.group(1) if match else None
+
+
+def containerfile_version():
+    text = open(os.path.join(ROOT, "Containerfile"), encoding="utf-8").read()
+    match = re.search(r"^ARG VERSION=(\S+)$", text, re.M)
+    return match.group(1) if match else None
 
 
 def main() -> int:
@@ -64,6 +81,17 @@ def main() -> int:
          "seccompProfile must be RuntimeDefault")
     need("limits" in c.get("resources", {}) and "requests" in c.get("resources", {}), "resources must be set")
     need(pod.get("terminationGracePeriodSeconds", 0) > 10, "terminationGracePeriodSeconds must exceed the AWS timeout")
+    # The image: the tag scripts/build-image.sh gives it by default, never :latest (a node would try to pull it).
+    version = source_version()
+    need(version is not None, "no CTE_BUILD_VERSION default in Sources/CBuildInfo/CBuildInfo.c")
+    need(containerfile_version() == version, f"Containerfile ARG VERSION must be {version} (CBuildInfo.c)")
+    need(c.get("image") == f"{IMAGE}:{version}", f"container image must be {IMAGE}:{version}, as build-image.sh tags it")
+    kustomization = yaml.safe_load(open(os.path.join(DIR, "kustomization.yaml"), encoding="utf-8"))
+    kimages = {i["name"]: i for i in kustomization.get("images", [])}
+    need(kimages.get(IMAGE, {}).get("newTag") == version, f"kustomization images newTag must be {version}")
+    pod_sc = pod.get("securityContext", {})
+    need(pod_sc.get("runAsUser") == IMAGE_USER and pod_sc.get("runAsGroup") == IMAGE_USER,
+         f"pod must run as {IMAGE_USER}:{IMAGE_USER}, the image's USER")
     cm_name = objs["ConfigMap"]["metadata"]["name"]
     need(any(v.get("configMap", {}).get("name") == cm_name for v in pod.get("volumes", [])),
          "the config volume must use the ConfigMap")
