@@ -25,9 +25,14 @@ struct MetricsRequest: Sendable, Equatable {
     /// The answer deadline: the scrape timeout less the configured margin, never less than a tenth of the timeout.
     func deadline(now: ContinuousClock.Instant, marginSeconds: Double) -> ContinuousClock.Instant? {
         guard let timeout = scrapeTimeoutSeconds else { return nil }
-        let usable = max(timeout - marginSeconds, timeout / 10)
+        // Capped at a day: the header is the client's, and `1e300` seconds would trap converting to Int64
+        // milliseconds. No Prometheus scrape waits that long, so a day means "no practical deadline".
+        let usable = min(max(timeout - marginSeconds, timeout / 10), Self.longestDeadlineSeconds)
         return now.advanced(by: .milliseconds(Int64(usable * 1000)))
     }
+
+    /// The longest answer deadline, whatever the scrape timeout header says.
+    static let longestDeadlineSeconds = 86_400.0
 
     private static func decode(_ text: Substring) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")

@@ -35,6 +35,14 @@ import Testing
         #expect(MetricsRequest(query: "a=b", scrapeTimeoutHeader: nil).nameFilter == nil)
     }
 
+    /// Found by the http-inputs fuzz target: `Int64(usable * 1000)` trapped on a huge header value.
+    @Test(arguments: ["1e300", "1.7976931348623157e308", "9223372036854775.808"])
+    func hugeScrapeTimeoutIsCappedInsteadOfTrapping(header: String) {
+        let now = ContinuousClock.now
+        let request = MetricsRequest(query: nil, scrapeTimeoutHeader: header)
+        #expect(request.deadline(now: now, marginSeconds: 0.5) == now.advanced(by: .seconds(86_400)))
+    }
+
     @Test func logfmtAndJSONLines() {
         let lines = Mutex<[String]>([])
         for format in ExporterLogHandler.Format.allCases {
