@@ -88,7 +88,8 @@ enum YAML11Scalar: Equatable {
         } else if body.hasPrefix("0") {
             magnitude = Int(body.dropFirst(), radix: 8)
         } else if body.contains(":") {
-            magnitude = sexagesimal(body).flatMap { $0 <= Double(Int.max) ? Int($0) : nil }
+            // `<`, not `<=`: Double(Int.max) rounds up to 2^63, which Int(_:) cannot hold.
+            magnitude = sexagesimal(body).flatMap { $0 < Double(Int.max) ? Int($0) : nil }
         } else {
             magnitude = Int(body)
         }
