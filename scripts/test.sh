@@ -3,7 +3,8 @@
 #   unit tests and AWS client integration tests against moto_server (swift test),
 #   the exporter binary as a process against moto_server (pytest),
 #   rules, dashboards and manifests (promtool, the dashboard linter, yamllint),
-#   the end-to-end stack through a real Prometheus.
+#   the end-to-end stack through a real Prometheus,
+#   the libFuzzer targets, 30 s each (scripts/fuzz.sh, docs/fuzzing.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,7 @@ step "swift test" swift test --parallel --num-workers 2
 step "exporter process tests (pytest)" python3 -m pytest -q tests/integration
 step "rules, dashboards, manifests" bash scripts/check-ops.sh
 step "end-to-end through Prometheus" python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter
+step "fuzzing (30 s per target)" bash scripts/fuzz.sh --seconds 30
 
 echo
 if [ "$failed" -gt 0 ]; then
