@@ -61,6 +61,11 @@ mkdir -p "$lib" "$bin" "$out/corpus" "$out/crashes" "$out/logs"
 swiftc=$(command -v swiftc) || { echo "fuzz: swiftc not found" >&2; exit 1; }
 clang=$(dirname "$swiftc")/clang
 [ -x "$clang" ] || { echo "fuzz: $clang not found (Yams' C part needs the toolchain's clang)" >&2; exit 1; }
+# The libFuzzer runtime ships with the toolchain (swift.org builds for Linux have it); say so plainly if not.
+compgen -G "$(dirname "$swiftc")/../lib/swift/clang/lib/linux/libclang_rt.fuzzer-*.a" >/dev/null || {
+  echo "fuzz: this Swift toolchain has no libFuzzer runtime (libclang_rt.fuzzer); use a swift.org toolchain" >&2
+  exit 1
+}
 
 # The project's own settings (Package.swift): Swift 6 mode and its upcoming features, one package name so
 # `package` declarations (AWSSigV4's AMZDate) are visible across the modules built here.
