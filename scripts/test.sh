@@ -6,6 +6,7 @@
 #   the end-to-end stack through a real Prometheus,
 #   the chaos run (faults injected between the exporter and moto_server).
 #   the container image: built with buildah (a release build), unpacked and run under chroot (pytest, as root).
+#   the libFuzzer targets, 30 s each (scripts/fuzz.sh, docs/fuzzing.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +36,7 @@ step "end-to-end through Prometheus" python3 tests/e2e/e2e.py --exporter .build/
 step "chaos run (throttling, silent AWS, malformed answers, reload storm, 5-minute soak)" \
   python3 tests/chaos/chaos.py --exporter .build/debug/cloudwatch-tag-exporter
 step "container image (scripts/build-image.sh, pytest)" python3 -m pytest -q tests/image
+step "fuzzing (30 s per target)" bash scripts/fuzz.sh --seconds 30
 
 echo
 if [ "$failed" -gt 0 ]; then

@@ -26,6 +26,14 @@ import Testing
         #expect(try rule("  period_seconds: 5:00\n").periodSeconds == 300)
     }
 
+    /// Found by the config-loader fuzz target: a sexagesimal integer of exactly 2^63 passed the range check
+    /// (Double(Int.max) is 2^63) and trapped converting to Int. It is out of range, as a BigInteger would be.
+    @Test(arguments: ["153722867280912930:0", "-153722867280912930:0", "2562047788015215:30:8"])
+    func sexagesimalOfTwoToTheSixtyThreeIsOutOfRange(text: String) {
+        let diagnostics = errors("period_seconds: \(text)\nmetrics: []\n")
+        #expect(diagnostics.map(\.message) == ["number \(text) is out of range"])
+    }
+
     /// Quoted scalars stay strings, so a quoted boolean or number is a type error, while an unquoted `no` in a
     /// string list is a boolean and must be quoted.
     @Test func quotedScalarsStayStrings() throws {

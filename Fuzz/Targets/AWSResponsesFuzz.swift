@@ -1,0 +1,35 @@
+// libFuzzer target: the CloudWatch, ELB, ELBv2 and Tagging answer decoders (AWSClient *Coding), which turn a
+// parsed XML or JSON body into the client's output types. Compiled into one module with those AWSClient files,
+// because the decoders are internal.
+import AWSCore
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+    let bytes = Array(UnsafeRawBufferPointer(start: start, count: count))
+    if let root = try? XMLReader.parse(bytes) {
+        decodeQueryAnswers(root)
+    } else if let body = try? JSONValue.parse(bytes) {
+        decodeJSONAnswers(body)
+    }
+    return 0
+}
+
+/// Every Query decoder, on the `<ActionResult>` element as AWSServiceCaller hands it over (or the root).
+private func decodeQueryAnswers(_ root: AWSXMLElement) {
+    func result(_ action: String) -> AWSXMLElement { root.child("\(action)Result") ?? root }
+    _ = CloudWatchQueryCoding.listMetricsOutput(result("ListMetrics"))
+    _ = try? CloudWatchQueryCoding.getMetricStatisticsOutput(result("GetMetricStatistics"))
+    _ = try? CloudWatchQueryCoding.getMetricDataOutput(result("GetMetricData"))
+    _ = LoadBalancerQueryCoding.classicPage(result("DescribeLoadBalancers"))
+    _ = LoadBalancerQueryCoding.v2Page(result("DescribeLoadBalancers"))
+    _ = LoadBalancerQueryCoding.tagDescriptions(result("DescribeTags"), key: "LoadBalancerName")
+    _ = LoadBalancerQueryCoding.tagDescriptions(result("DescribeTags"), key: "ResourceArn")
+}
+
+/// Every JSON decoder on the whole body.
+private func decodeJSONAnswers(_ body: JSONValue) {
+    _ = try? CloudWatchJSONCoding.listMetricsOutput(body)
+    _ = try? CloudWatchJSONCoding.getMetricStatisticsOutput(body)
+    _ = try? CloudWatchJSONCoding.getMetricDataOutput(body)
+    _ = try? TaggingJSONCoding.getResourcesOutput(body)
+}
