@@ -138,7 +138,9 @@ let package = Package(
         .testTarget(name: "ExporterConfigTests", dependencies: ["ExporterConfig"]),
         .testTarget(
             name: "CloudWatchCollectorTests",
-            dependencies: ["CloudWatchCollector", "AWSClient", "AWSCore", "AWSTestSupport", "ExporterConfig", "Exposition"]
+            dependencies: [
+                "CloudWatchCollector", "AWSClient", "AWSCore", "AWSTestSupport", "ExporterConfig", "Exposition",
+            ]
         ),
         .testTarget(
             name: "ExporterServerTests",

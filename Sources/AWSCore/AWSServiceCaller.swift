@@ -196,13 +196,7 @@ public struct AWSServiceCaller: Sendable {
             } catch {
                 throw fail(
                     operation,
-                    AWSError(
-                        kind: .timeout,
-                        service: service.name,
-                        operation: operation,
-                        code: "Cancelled",
-                        message: "the call was cancelled"
-                    )
+                    cancelledError(operation)
                 )
             }
             attempt += 1
@@ -237,13 +231,7 @@ public struct AWSServiceCaller: Sendable {
                         requestId: error.requestId
                     )
             } catch is CancellationError where Task.isCancelled {
-                throw AWSError(
-                    kind: .timeout,
-                    service: service.name,
-                    operation: operation,
-                    code: "Cancelled",
-                    message: "the call was cancelled"
-                )
+                throw cancelledError(operation)
             } catch {
                 throw AWSError(
                     kind: .credentials,
@@ -285,13 +273,7 @@ public struct AWSServiceCaller: Sendable {
                 message: error.message
             )
         } catch is CancellationError {
-            throw AWSError(
-                kind: .timeout,
-                service: service.name,
-                operation: operation,
-                code: "Cancelled",
-                message: "the call was cancelled"
-            )
+            throw cancelledError(operation)
         } catch {
             throw AWSError(
                 kind: .connection,
@@ -306,6 +288,16 @@ public struct AWSServiceCaller: Sendable {
     private func fail(_ operation: String, _ error: AWSError) -> AWSError {
         observer.awsCallFailed(service: service.name, action: operation, code: error.code)
         return error
+    }
+
+    private func cancelledError(_ operation: String) -> AWSError {
+        AWSError(
+            kind: .timeout,
+            service: service.name,
+            operation: operation,
+            code: "Cancelled",
+            message: "the call was cancelled"
+        )
     }
 
     private func timeoutError(_ operation: String, _ message: String) -> AWSError {

@@ -34,7 +34,8 @@ public final class BasicAuthenticator: Sendable {
         let key = hasher.finalize()
         if let cached = cache.withLock({ $0[key] }) { return cached && known != nil }
         // Off the cooperative pool: a bcrypt blocks its thread for tens of milliseconds.
-        let matches = (try? await NIOThreadPool.singleton.runIfActive { BcryptHash.verify(password, hash: hash) }) ?? false
+        let matches =
+            (try? await NIOThreadPool.singleton.runIfActive { BcryptHash.verify(password, hash: hash) }) ?? false
         cache.withLock { cache in
             if cache.count >= Self.cacheSize, let victim = cache.keys.randomElement() { cache[victim] = nil }
             cache[key] = matches

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 import NIOSSL
 import NIOTLS
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `client_allowed_sans`: once the TLS handshake completes, the client certificate must carry one of the allowed
 /// Subject Alternative Names (DNS, IP, e-mail or URI, exact match, as exporter-toolkit's `VerifyPeerCertificate`),
@@ -23,7 +24,8 @@ final class ClientSANHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if case TLSUserEvent.handshakeCompleted = event {
-            let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate
+            let certificate = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
+                .peerCertificate
             if let certificate, !allowed.isDisjoint(with: Self.names(certificate)) {
                 verified = true
             } else {

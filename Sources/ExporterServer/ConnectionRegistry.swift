@@ -32,7 +32,10 @@ final class ConnectionRegistry: Sendable {
         let (admitted, victim) = entries.withLock { entries -> (Bool, (any Channel)?) in
             var victim: (any Channel)?
             if entries.count >= maxConnections {
-                guard let oldest = entries.filter({ !$0.value.busy }).min(by: { $0.value.waitingSince < $1.value.waitingSince })
+                guard
+                    let oldest = entries.filter({ !$0.value.busy }).min(by: {
+                        $0.value.waitingSince < $1.value.waitingSince
+                    })
                 else { return (false, nil) }
                 victim = oldest.value.channel
                 entries[oldest.key] = nil

@@ -109,7 +109,11 @@ public struct WebConfigParser {
             case "curve_preferences":
                 config.curvePreferences = list(value, path: keyPath).compactMap { item, itemNode in
                     guard let code = WebTLSConfig.curveNames[item] else {
-                        problem(itemNode, keyPath, "unknown curve: \(item) (expected CurveP256, CurveP384, CurveP521 or X25519)")
+                        problem(
+                            itemNode,
+                            keyPath,
+                            "unknown curve: \(item) (expected CurveP256, CurveP384, CurveP521 or X25519)"
+                        )
                         return nil
                     }
                     return code
@@ -139,14 +143,22 @@ public struct WebConfigParser {
                 config.clientAuth = value
             } else {
                 let names = WebTLSConfig.ClientAuth.allCases.map(\.rawValue).joined(separator: ", ")
-                problem(auth.node, "\(path).client_auth_type", "invalid ClientAuth: \(auth.value) (expected one of \(names))")
+                problem(
+                    auth.node,
+                    "\(path).client_auth_type",
+                    "invalid ClientAuth: \(auth.value) (expected one of \(names))"
+                )
             }
         }
         if config.clientCA != nil, config.clientAuth == .noClientCert {
             problem(node, path, "client CA's have been configured without a Client Auth Policy (set client_auth_type)")
         }
         if config.minVersion > config.maxVersion {
-            problem(node, path, "min_version \(config.minVersion.rawValue) is above max_version \(config.maxVersion.rawValue)")
+            problem(
+                node,
+                path,
+                "min_version \(config.minVersion.rawValue) is above max_version \(config.maxVersion.rawValue)"
+            )
         }
         return config
     }
@@ -180,11 +192,19 @@ public struct WebConfigParser {
                     let headerPath = "\(keyPath).\(name)"
                     guard let text = string(valueNode, path: headerPath) else { continue }
                     guard let allowed = WebConfig.allowedHeaders[name] else {
-                        problem(nameNode, keyPath, "HTTP header \"\(name)\" can not be configured (allowed: \(WebConfig.allowedHeaders.keys.sorted().joined(separator: ", ")))")
+                        problem(
+                            nameNode,
+                            keyPath,
+                            "HTTP header \"\(name)\" can not be configured (allowed: \(WebConfig.allowedHeaders.keys.sorted().joined(separator: ", ")))"
+                        )
                         continue
                     }
                     if !allowed.isEmpty, !allowed.contains(text) {
-                        problem(valueNode, headerPath, "invalid value for \(name). Expected one of: \(allowed), but got: \"\(text)\"")
+                        problem(
+                            valueNode,
+                            headerPath,
+                            "invalid value for \(name). Expected one of: \(allowed), but got: \"\(text)\""
+                        )
                         continue
                     }
                     // A value with a line break or another control character would split or corrupt the response
@@ -345,7 +365,8 @@ public struct WebConfigParser {
         case .composer(_, let problem, let mark, _):
             return "\(mark.line):\(mark.column): \(problem)"
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return "\(context.mark.line):\(context.mark.column): keys set more than once: \(duplicates.joined(separator: ", "))"
+            return
+                "\(context.mark.line):\(context.mark.column): keys set more than once: \(duplicates.joined(separator: ", "))"
         default:
             return "the file is not valid YAML"
         }

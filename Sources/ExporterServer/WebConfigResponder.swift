@@ -18,7 +18,12 @@ public struct WebConfigResponder<Next: HTTPResponder<BasicRequestContext>>: HTTP
     public let maxRequestBodyBytes: Int
 
     /// Wraps `next`.
-    public init(next: Next, store: WebConfigStore?, authenticator: BasicAuthenticator = .init(), maxRequestBodyBytes: Int) {
+    public init(
+        next: Next,
+        store: WebConfigStore?,
+        authenticator: BasicAuthenticator = .init(),
+        maxRequestBodyBytes: Int
+    ) {
         self.next = next
         self.store = store
         self.authenticator = authenticator
@@ -53,7 +58,10 @@ public struct WebConfigResponder<Next: HTTPResponder<BasicRequestContext>>: HTTP
         var response: Response
         var authorized = true
         if !config.users.isEmpty {
-            authorized = await authenticator.authenticate(authorization: request.headers[.authorization], users: config.users)
+            authorized = await authenticator.authenticate(
+                authorization: request.headers[.authorization],
+                users: config.users
+            )
         }
         if authorized {
             response = try await next.respond(to: request, context: context)

@@ -88,7 +88,13 @@ public final class WebConfigStore: Sendable {
         case .success(let value): config = value
         }
         guard let tls = config.tls else {
-            return .failure(WebConfigError(file: path, key: "tls_server_config", message: "TLS is no longer configured; refusing the handshake"))
+            return .failure(
+                WebConfigError(
+                    file: path,
+                    key: "tls_server_config",
+                    message: "TLS is no longer configured; refusing the handshake"
+                )
+            )
         }
         do {
             let configBytes = try Self.read(path)
@@ -105,7 +111,8 @@ public final class WebConfigStore: Sendable {
                 $0.tls = result
             }
             switch result {
-            case .success: logger.info("Web config: loaded new TLS certificates", metadata: ["web.config.file": "\(path)"])
+            case .success:
+                logger.info("Web config: loaded new TLS certificates", metadata: ["web.config.file": "\(path)"])
             case .failure(let error): logger.error("Web config: TLS unusable", metadata: ["error": "\(error)"])
             }
             return result
@@ -117,7 +124,9 @@ public final class WebConfigStore: Sendable {
         }
     }
 
-    private func record(_ result: Result<WebConfig, WebConfigError>, digest: SHA256Digest?) -> Result<WebConfig, WebConfigError> {
+    private func record(_ result: Result<WebConfig, WebConfigError>, digest: SHA256Digest?) -> Result<
+        WebConfig, WebConfigError
+    > {
         let changed = state.withLock { state -> Bool in
             let changed = state.configDigest != digest || digest == nil
             state.configDigest = digest
@@ -137,7 +146,9 @@ public final class WebConfigStore: Sendable {
     private static func tlsDigest(config: [UInt8], tls: WebTLSConfig, file: String) throws -> SHA256Digest {
         var hasher = SHA256()
         hasher.update(data: config)
-        for (source, key) in [(tls.certificate, "cert"), (tls.key, "key")] + (tls.clientCA.map { [($0, "client_ca")] } ?? []) {
+        for (source, key) in [(tls.certificate, "cert"), (tls.key, "key")]
+            + (tls.clientCA.map { [($0, "client_ca")] } ?? [])
+        {
             let bytes = try WebTLSContext.read(source, key: key, file: file)
             // Length-prefixed, so moving bytes from one file to the next cannot give the same digest.
             hasher.update(data: withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { Array($0) })
@@ -151,7 +162,10 @@ public final class WebConfigStore: Sendable {
             throw WebConfigError(file: path, message: "cannot read the file")
         }
         guard data.count <= WebConfigParser.maximumFileSize else {
-            throw WebConfigError(file: path, message: "the file is larger than \(WebConfigParser.maximumFileSize) bytes")
+            throw WebConfigError(
+                file: path,
+                message: "the file is larger than \(WebConfigParser.maximumFileSize) bytes"
+            )
         }
         return Array(data)
     }

@@ -35,7 +35,9 @@ struct WebTLSContext: Sendable {
         // cipher list would reject their names, so they are left out rather than passed on.
         let legacySuites = tls.cipherSuites.filter { $0 >> 8 != 0x13 }
         if !legacySuites.isEmpty { configuration.cipherSuiteValues = legacySuites.map(NIOTLSCipher.init(rawValue:)) }
-        if !tls.curvePreferences.isEmpty { configuration.curves = tls.curvePreferences.map(NIOTLSCurve.init(rawValue:)) }
+        if !tls.curvePreferences.isEmpty {
+            configuration.curves = tls.curvePreferences.map(NIOTLSCurve.init(rawValue:))
+        }
         if let clientCA = tls.clientCA {
             configuration.trustRoots = .certificates(try Self.certificates(clientCA, key: "client_ca", file: file))
             // Go's server lists the client CAs' subjects in its CertificateRequest; clients pick their cert by it.
@@ -82,7 +84,9 @@ struct WebTLSContext: Sendable {
         return "tls_server_config.\(inline)"
     }
 
-    private static func certificates(_ source: WebTLSConfig.Source, key: String, file: String) throws -> [NIOSSLCertificate] {
+    private static func certificates(_ source: WebTLSConfig.Source, key: String, file: String) throws
+        -> [NIOSSLCertificate]
+    {
         let bytes = try read(source, key: key, file: file)
         let certificates = try? NIOSSLCertificate.fromPEMBytes(bytes)
         guard let certificates, !certificates.isEmpty else {

@@ -28,7 +28,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("web.config.file"),
-        help: "Path of an exporter-toolkit web config (TLS, basic auth, headers); re-read on every request and handshake."
+        help:
+            "Path of an exporter-toolkit web config (TLS, basic auth, headers); re-read on every request and handshake."
     )
     var webConfigFile: String?
 
@@ -43,7 +44,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("web.max-connections"),
-        help: "Open connections at most; beyond it the longest-waiting connection without a request in progress is closed."
+        help:
+            "Open connections at most; beyond it the longest-waiting connection without a request in progress is closed."
     )
     var maxConnections: Int = 512
 
@@ -74,7 +76,9 @@ struct Serve: AsyncParsableCommand {
             return value
         }
         guard maxConnections > 0 else { throw ValidationError("--web.max-connections must be at least 1") }
-        guard maxRequestBodyBytes >= 0 else { throw ValidationError("--web.max-request-body-bytes must not be negative") }
+        guard maxRequestBodyBytes >= 0 else {
+            throw ValidationError("--web.max-request-body-bytes must not be negative")
+        }
         return HTTPLimits(
             readTimeout: try positive(readTimeout, "web.read-timeout"),
             idleTimeout: try positive(idleTimeout, "web.idle-timeout"),

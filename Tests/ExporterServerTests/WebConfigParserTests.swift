@@ -93,18 +93,30 @@ import Testing
     @Test(arguments: [
         ("tls_server_config:\n  cert_file: a\n", "missing one of key or key_file"),
         ("tls_server_config:\n  key_file: a\n", "missing one of cert or cert_file"),
-        ("tls_server_config:\n  client_auth_type: Sometimes\n  cert_file: a\n  key_file: b\n", "invalid ClientAuth: Sometimes"),
+        (
+            "tls_server_config:\n  client_auth_type: Sometimes\n  cert_file: a\n  key_file: b\n",
+            "invalid ClientAuth: Sometimes"
+        ),
         ("tls_server_config:\n  cert_file: a\n  key_file: b\n  client_ca_file: c\n", "without a Client Auth Policy"),
         ("tls_server_config:\n  cert_file: a\n  cert: x\n  key_file: b\n", "either cert_file or cert"),
         ("tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS14\n", "unknown TLS version: TLS14"),
-        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS13\n  max_version: TLS12\n", "above max_version"),
-        ("tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]\n", "unknown cipher"),
+        (
+            "tls_server_config:\n  cert_file: a\n  key_file: b\n  min_version: TLS13\n  max_version: TLS12\n",
+            "above max_version"
+        ),
+        (
+            "tls_server_config:\n  cert_file: a\n  key_file: b\n  cipher_suites: [TLS_RSA_WITH_RC4_128_SHA]\n",
+            "unknown cipher"
+        ),
         ("tls_server_config:\n  cert_file: a\n  key_file: b\n  curve_preferences: [P-256]\n", "unknown curve: P-256"),
         ("http_server_config:\n  headers:\n    Server: x\n", "HTTP header \"Server\" can not be configured"),
         ("http_server_config:\n  headers:\n    X-Frame-Options: allow\n", "invalid value for X-Frame-Options"),
         ("http_server_config:\n  http2: maybe\n", "expected a boolean"),
         ("basic_auth_users:\n  alice: hunter2\n", "not a bcrypt hash"),
-        ("basic_auth_users:\n  alice: $2x$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi\n", "$2x$ is not supported"),
+        (
+            "basic_auth_users:\n  alice: $2x$10$QOauhQNbBCuQDKes6eFzPeMqBSjb7Mr5DUmpZ/VcEd00UAV/LDeSi\n",
+            "$2x$ is not supported"
+        ),
         ("rate_limit:\n  interval: soon\n  burst: 10\n", "rate_limit.interval: invalid duration"),
         ("rate_limit:\n  interval: 1s\n  burst: -1\n", "rate_limit.burst: expected a non-negative integer"),
         ("rate_limit:\n  every: 1s\n", "unknown key \"every\""),
@@ -118,8 +130,13 @@ import Testing
     }
 
     @Test func rateLimit() throws {
-        #expect(try parse("rate_limit:\n  interval: 1.5s\n  burst: 3\n").rateLimit == .init(interval: .milliseconds(1500), burst: 3))
-        #expect(try parse("rate_limit:\n  interval: 1000000\n").rateLimit == .init(interval: .milliseconds(1), burst: 0))
+        #expect(
+            try parse("rate_limit:\n  interval: 1.5s\n  burst: 3\n").rateLimit
+                == .init(interval: .milliseconds(1500), burst: 3)
+        )
+        #expect(
+            try parse("rate_limit:\n  interval: 1000000\n").rateLimit == .init(interval: .milliseconds(1), burst: 0)
+        )
         // A zero interval disables the limiter, as in exporter-toolkit.
         #expect(try parse("rate_limit:\n  interval: 0\n  burst: 5\n").rateLimit == nil)
         #expect(try parse("rate_limit:\n").rateLimit == nil)

@@ -39,10 +39,12 @@ import conftest  # noqa: E402
 
 LOAD_BALANCERS = 50
 
+# period_seconds 1: every scrape (a second or more after the last) needs a new period, so the datapoint store cannot
+# answer it and each scrape really goes to AWS through the faults.
 CONFIG = """
 delay_seconds: 0
 range_seconds: 600
-period_seconds: 60
+period_seconds: 1
 list_metrics_cache_ttl: 300
 {extra}
 metrics:
@@ -248,6 +250,7 @@ class Run:
             before = dict(self.proxy.counts)
             present = []
             for _ in range(10):
+                time.sleep(1.1)  # a new period: the store cannot answer, the scrape goes to AWS
                 body = exporter.metrics({"X-Prometheus-Scrape-Timeout-Seconds": "30"})
                 count = len(series(body, "aws_elb_request_count_sum")) + len(series(body, "aws_elb_latency_average"))
                 present.append(count)
@@ -270,6 +273,7 @@ class Run:
             self.proxy.silent = True
             timings = []
             for _ in range(5):
+                time.sleep(1.1)  # a new period: the store cannot answer, the scrape goes to AWS
                 started = time.monotonic()
                 # Prometheus sends its timeout and gives up at it; so does this client (a read timeout of 5 s).
                 status, _, body = exporter.get_with_timeout("/metrics", {"X-Prometheus-Scrape-Timeout-Seconds": "5"}, 5)
@@ -297,6 +301,7 @@ class Run:
             lost = []
             scrapes = len(MALFORMED) // 5 + 2
             for _ in range(scrapes):
+                time.sleep(1.1)  # a new period: the store cannot answer, the scrape goes to AWS
                 body = exporter.metrics({"X-Prometheus-Scrape-Timeout-Seconds": "30"})
                 lost.append(LOAD_BALANCERS - len(series(body, "aws_elb_request_count_sum")))
                 assert exporter.process.poll() is None, "the exporter died"
