@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, as the README gives it and CI runs it:
+#   swift format lint --strict (the repository's .swift-format),
 #   unit tests and AWS client integration tests against moto_server (swift test),
 #   the exporter binary as a process against moto_server (pytest),
 #   rules, dashboards and manifests (promtool, the dashboard linter, yamllint),
 #   the end-to-end stack through a real Prometheus,
-#   the chaos run (faults injected between the exporter and moto_server).
-#   the container image: built with buildah (a release build), unpacked and run under chroot (pytest, as root).
+#   the chaos run (faults injected between the exporter and moto_server),
+#   the container image: built with buildah (a release build), unpacked and run under chroot (pytest, as root),
 #   the libFuzzer targets, 30 s each (scripts/fuzz.sh, docs/fuzzing.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,7 @@ step() {
   fi
 }
 
+step "swift format lint --strict" swift format lint --strict -r Sources Tests Package.swift
 step "swift build" swift build
 step "swift test" swift test --parallel --num-workers 2
 step "exporter process tests (pytest)" python3 -m pytest -q tests/integration

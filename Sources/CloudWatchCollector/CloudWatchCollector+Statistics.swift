@@ -96,15 +96,6 @@ extension CloudWatchCollector {
         }
     }
 
-    /// The datapoint with the greatest timestamp; on ties the first one, as upstream.
-    static func newest(_ datapoints: [Datapoint]) -> Datapoint? {
-        var newest: Datapoint?
-        for datapoint in datapoints where newest.map({ datapoint.timestamp > $0.timestamp }) ?? true {
-            newest = datapoint
-        }
-        return newest
-    }
-
     /// Every statistic present in the datapoint, whichever were requested, plus its extended statistics.
     static func data(from datapoint: Datapoint, dimensions: [MetricDimension]) -> DimensionSetData {
         var values = datapoint.extendedStatistics
