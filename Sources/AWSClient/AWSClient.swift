@@ -15,6 +15,9 @@ public final class AWSClient: Sendable {
     public let elbv2: ELBv2Client
     /// The Resource Groups Tagging API.
     public let tagging: TaggingClient
+    /// The kind of credential source, as botocore names it (`env`, `assume-role-with-web-identity`, `iam-role`,
+    /// ...), with `assume-role from ` in front when `role_arn` is set; never a key or token.
+    public let credentialSource: String
 
     /// Creates a facade from ready clients, for tests.
     ///
@@ -24,13 +27,15 @@ public final class AWSClient: Sendable {
         cloudWatch: CloudWatchClient,
         elb: ELBClient,
         elbv2: ELBv2Client,
-        tagging: TaggingClient
+        tagging: TaggingClient,
+        credentialSource: String = "unknown"
     ) {
         self.region = region
         self.cloudWatch = cloudWatch
         self.elb = elb
         self.elbv2 = elbv2
         self.tagging = tagging
+        self.credentialSource = credentialSource
     }
 
     /// Resolves the region and the credentials and builds the service clients.
@@ -67,13 +72,16 @@ public final class AWSClient: Sendable {
             observer: observer,
             logger: logger
         )
-        var credentials: any CredentialProvider = CredentialChain.standard(
+        let chain = CredentialChain.standard(
             environment: environment,
             transport: transport,
             sts: sts,
             logger: logger
         )
+        var credentials: any CredentialProvider = chain
+        var credentialSource = chain.source
         if let roleARN = settings.roleARN, !roleARN.isEmpty {
+            credentialSource = "assume-role from \(chain.source)"
             // AssumeRoleCredentialProvider caches and refreshes through CachingCredentialProvider itself.
             credentials = AssumeRoleCredentialProvider(
                 roleARN: roleARN,
@@ -114,6 +122,13 @@ public final class AWSClient: Sendable {
             logger.warning("Resource Groups Tagging API unavailable", metadata: ["error": "\(error)"])
             tagging = TaggingClient(unavailable: error)
         }
-        return AWSClient(region: region, cloudWatch: cloudWatch, elb: elb, elbv2: elbv2, tagging: tagging)
+        return AWSClient(
+            region: region,
+            cloudWatch: cloudWatch,
+            elb: elb,
+            elbv2: elbv2,
+            tagging: tagging,
+            credentialSource: credentialSource
+        )
     }
 }

@@ -6,7 +6,8 @@ import Logging
 
 extension CloudWatchCollector {
     /// The dimension sets of a rule: the permutation shortcut, the single empty set when `aws_dimensions` is
-    /// absent, or ListMetrics (all pages, exact dimension count, filters), served from the cache when enabled.
+    /// absent, or ListMetrics (all pages, exact dimension count, filters), served from the cache when enabled; with
+    /// how many results each filter kept.
     func dimensionSets(
         _ matcher: RuleMatcher,
         resourceIds: [String],
@@ -14,16 +15,19 @@ extension CloudWatchCollector {
         now: Date,
         limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
-    ) async throws -> [[MetricDimension]] {
-        if let permutations = matcher.permutations() { return permutations }
+    ) async throws -> (sets: [[MetricDimension]], discovery: RuleDiscovery) {
+        if let permutations = matcher.permutations() {
+            return (permutations, .fixed(.dimensionSelect, sets: permutations.count))
+        }
         let rule = matcher.rule
-        guard let dimensionNames = rule.awsDimensions else { return [[]] }
+        guard let dimensionNames = rule.awsDimensions else { return ([[]], .fixed(.noDimensions, sets: 1)) }
         if config.listMetricsCacheEnabled,
             let cached = listMetricsCache.lookup(rule: rule, resourceIds: resourceIds, now: now)
         {
-            return cached
+            return (cached, .fixed(.listMetricsCache, sets: cached.count))
         }
         var sets: [[MetricDimension]] = []
+        var tally = RuleDiscovery.Tally()
         // A dimension set listed twice (moto does this) would be requested, and billed, twice.
         var seen: Set<[MetricDimension]> = []
         let ending = try await Paginator().forEachPage { token in
@@ -41,10 +45,10 @@ extension CloudWatchCollector {
             metrics.increment(.cloudWatchRequests, ["listMetrics", rule.awsNamespace])
             return (page, page.nextToken)
         } consume: { page in
-            for dimensions in page.metrics.map(\.dimensions)
-            where matcher.accepts(dimensions, taggedResourceIds: taggedResourceIds) && seen.insert(dimensions).inserted
-            {
-                sets.append(dimensions)
+            for dimensions in page.metrics.map(\.dimensions) where seen.insert(dimensions).inserted {
+                let rejection = matcher.rejection(of: dimensions, taggedResourceIds: taggedResourceIds)
+                tally.count(rejection)
+                if rejection == nil { sets.append(dimensions) }
             }
         }
         warnIfIncomplete(ending, operation: "ListMetrics", rule: rule)
@@ -62,7 +66,7 @@ extension CloudWatchCollector {
                 now: now
             )
         }
-        return sets
+        return (sets, tally.discovery)
     }
 
     /// Logs a paginated call that ended before its last page (page cap or a repeated token): its series may be

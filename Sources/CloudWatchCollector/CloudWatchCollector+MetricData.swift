@@ -60,6 +60,7 @@ extension CloudWatchCollector {
                 requests: max(0, freshRequests - chunks.count),
                 metrics: answered * statistics.count
             )
+            accumulator.countStoreAnswers(rule: index, sets: answered)
         }
         guard !chunks.isEmpty else { return }
         var results: [String: MetricDataResult] = [:]
@@ -83,7 +84,7 @@ extension CloudWatchCollector {
                         )
                         return answer
                     } catch {
-                        self.recordFailure(error, rule: rule, accumulator: accumulator)
+                        self.recordFailure(error, rule: index, accumulator: accumulator)
                         return nil
                     }
                 }
@@ -169,7 +170,7 @@ extension CloudWatchCollector {
                     message: "\(failed.count) queries answered \(first.statusCode): "
                         + first.messages.joined(separator: "; ")
                 ),
-                rule: rule,
+                rule: index,
                 accumulator: accumulator
             )
         }

@@ -22,6 +22,7 @@ extension CloudWatchCollector {
                 if let answer = store.answer(rule: rule, dimensions: dimensions, window: window, statistics: statistics)
                 {
                     recordStoreHits(rule, sets: 1, requests: 1, metrics: 1)
+                    accumulator.countStoreAnswers(rule: index, sets: 1)
                     if let answer { accumulator.store(rule: index, set: setIndex, data: answer) }
                     continue
                 }
@@ -60,7 +61,7 @@ extension CloudWatchCollector {
                             accumulator.store(rule: index, set: setIndex, data: newest)
                         }
                     } catch {
-                        self.recordFailure(error, rule: rule, accumulator: accumulator)
+                        self.recordFailure(error, rule: index, accumulator: accumulator)
                         self.fallBack(rule: index, sets: [(setIndex, dimensions)], window: window, into: accumulator)
                     }
                 }

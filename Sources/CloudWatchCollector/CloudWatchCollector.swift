@@ -23,6 +23,8 @@ public final class CloudWatchCollector: Sendable {
     let listMetricsCache: ListMetricsCache
     /// The datapoints fetched per (rule, dimension set); kept across reloads that keep the AWS account and region.
     public let store: DatapointStore
+    /// What each rule's last scrape did, for the status page; kept across reloads like the store.
+    public let statusBoard: StatusBoard
     let metrics: SelfMetrics
     let now: @Sendable () -> Date
     let sleepUntilDeadline: @Sendable (ContinuousClock.Instant) async throws -> Void
@@ -36,6 +38,7 @@ public final class CloudWatchCollector: Sendable {
     ///   - tagCache: The load balancer tag cache (kept across reloads when the AWS account and region stay the same).
     ///   - listMetricsCache: The ListMetrics cache (new on every reload, as upstream).
     ///   - store: The datapoint store (a reload passes the previous one on; its entries of removed rules are dropped).
+    ///   - statusBoard: Where each scrape reports what it did per rule (a reload passes the previous one on).
     ///   - metrics: The process-wide self metrics.
     ///   - now: The wall clock; one reading per scrape sets the query window.
     ///   - sleepUntilDeadline: Returns when a scrape's deadline has come; tests inject one they control, so that no
@@ -48,6 +51,7 @@ public final class CloudWatchCollector: Sendable {
         tagCache: LoadBalancerTagCache,
         listMetricsCache: ListMetricsCache = ListMetricsCache(),
         store: DatapointStore = DatapointStore(),
+        statusBoard: StatusBoard = StatusBoard(),
         metrics: SelfMetrics,
         now: @escaping @Sendable () -> Date = Date.init,
         sleepUntilDeadline: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = {
@@ -74,6 +78,8 @@ public final class CloudWatchCollector: Sendable {
         self.listMetricsCache = listMetricsCache
         self.store = store
         store.retain(rules: Set(config.rules))
+        self.statusBoard = statusBoard
+        statusBoard.retain(rules: Set(config.rules))
         self.metrics = metrics
         self.now = now
         self.sleepUntilDeadline = sleepUntilDeadline
@@ -109,6 +115,7 @@ public final class CloudWatchCollector: Sendable {
             group.cancelAll()
         }
         let result = accumulator.snapshot
+        statusBoard.record(reports(result, at: scrapeTime))
         let tagSnapshot = tagCache.snapshot
         var families: [MetricFamily] = []
         for (index, matcher) in matchers.enumerated() {
@@ -140,6 +147,36 @@ public final class CloudWatchCollector: Sendable {
         )
         families += tagCacheFamilies(tagSnapshot, kinds: kinds, now: scrapeTime)
         return families
+    }
+
+    /// What this scrape did per rule, for the status board.
+    private func reports(
+        _ result: (rules: [ScrapeAccumulator.RuleState], failed: Bool, missedRequests: Int),
+        at scrapeTime: Date
+    ) -> [RuleReport] {
+        zip(matchers, result.rules).map { matcher, state in
+            let rule = matcher.rule
+            let statistics = (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
+            let series = state.sets.values.reduce(0) { total, data in
+                total + statistics.filter { data.values[$0] != nil }.count
+            }
+            let loadBalancers = state.sets.values.compactMap { data in
+                data.dimensions.first { $0.name == "LoadBalancerName" || $0.name == "LoadBalancer" }?.value
+            }
+            return RuleReport(
+                rule: rule,
+                scrapeTime: scrapeTime,
+                window: ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds),
+                discovery: state.discovery,
+                exported: state.sets.count,
+                exportedSeries: series,
+                storeAnswered: state.storeAnswered,
+                failure: state.failure,
+                failures: state.failures,
+                deadlinePassed: result.missedRequests > 0,
+                exportedLoadBalancers: Set(loadBalancers)
+            )
+        }
     }
 
     private func collectRules(
@@ -182,7 +219,7 @@ public final class CloudWatchCollector: Sendable {
                 accumulator.storeTaggedResources(rule: index, mappings: mappings, resourceIds: resourceIds)
                 if tagSelect.tagSelections != nil { taggedResourceIds = Set(resourceIds) }
             }
-            let sets = try await dimensionSets(
+            let (sets, discovery) = try await dimensionSets(
                 matcher,
                 resourceIds: resourceIds,
                 taggedResourceIds: taggedResourceIds,
@@ -190,6 +227,7 @@ public final class CloudWatchCollector: Sendable {
                 limiter: limiter,
                 deadline: deadline
             )
+            accumulator.recordDiscovery(rule: index, discovery)
             let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
             if rule.useGetMetricData {
                 await fetchMetricData(
@@ -214,7 +252,7 @@ public final class CloudWatchCollector: Sendable {
             }
             store.prune(rule: rule, keeping: Set(sets), window: window)
         } catch {
-            recordFailure(error, rule: rule, accumulator: accumulator)
+            recordFailure(error, rule: index, accumulator: accumulator)
             // Discovery failed (ListMetrics throttled, or past the deadline): the dimension sets the store knows keep
             // their datapoints while those are in the window. Not for aws_tag_select rules, whose sets depend on
             // the tags of the moment.
@@ -231,12 +269,14 @@ public final class CloudWatchCollector: Sendable {
     }
 
     /// Counts and logs a failed AWS call of `rule`; a call abandoned at the deadline counts as missed instead.
-    func recordFailure(_ error: any Error, rule: MetricRule, accumulator: ScrapeAccumulator) {
+    func recordFailure(_ error: any Error, rule index: Int, accumulator: ScrapeAccumulator) {
+        let rule = matchers[index].rule
         if Task.isCancelled || error is CancellationError {
             accumulator.markFailed(missedRequest: true)
             return
         }
         let code = (error as? AWSError)?.code ?? String(describing: type(of: error))
+        if let failure = RuleFailure(error, time: now()) { accumulator.recordFailure(rule: index, failure) }
         if (error as? AWSError)?.kind == .timeout {
             accumulator.markFailed(missedRequest: true)
         } else {

@@ -33,22 +33,43 @@ public struct RuleMatcher: Sendable {
         return sets
     }
 
+    /// Why a ListMetrics result is not requested, in the order the filters apply.
+    public enum Rejection: Sendable, Equatable {
+        /// The result has more or fewer dimensions than `aws_dimensions` (upstream keeps exact matches only).
+        case dimensionCount
+        /// A value is not in the dimension's `aws_dimension_select` list.
+        case dimensionSelect
+        /// A value matches none of the dimension's `aws_dimension_select_regex` patterns.
+        case dimensionSelectRegex
+        /// The resource is not among those `aws_tag_select` found.
+        case tagSelect
+    }
+
     /// Whether a ListMetrics result is kept: exactly the configured number of dimensions and every filter passes.
     /// - Parameter taggedResourceIds: The resource ids from `aws_tag_select` when it has `tag_selections`.
     public func accepts(_ dimensions: [MetricDimension], taggedResourceIds: Set<String>?) -> Bool {
-        guard dimensions.count == (rule.awsDimensions?.count ?? 0) else { return false }
+        rejection(of: dimensions, taggedResourceIds: taggedResourceIds) == nil
+    }
+
+    /// The first filter that drops a ListMetrics result, or `nil` when it is kept.
+    public func rejection(of dimensions: [MetricDimension], taggedResourceIds: Set<String>?) -> Rejection? {
+        guard dimensions.count == (rule.awsDimensions?.count ?? 0) else { return .dimensionCount }
         for dimension in dimensions {
-            if let allowed = rule.dimensionSelect?[dimension.name], !allowed.contains(dimension.value) { return false }
+            if let allowed = rule.dimensionSelect?[dimension.name], !allowed.contains(dimension.value) {
+                return .dimensionSelect
+            }
+        }
+        for dimension in dimensions {
             if let patterns = selectRegex?[dimension.name], !patterns.contains(where: { $0.matches(dimension.value) }) {
-                return false
+                return .dimensionSelectRegex
             }
         }
         if let taggedResourceIds, let idDimension = rule.tagSelect?.resourceIdDimension,
             let value = dimensions.first(where: { $0.name == idDimension })?.value,
             !taggedResourceIds.contains(value)
         {
-            return false
+            return .tagSelect
         }
-        return true
+        return nil
     }
 }

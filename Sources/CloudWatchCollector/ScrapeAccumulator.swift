@@ -9,6 +9,13 @@ final class ScrapeAccumulator: Sendable {
         var sets: [Int: DimensionSetData] = [:]
         var mappings: [ResourceTagMapping] = []
         var resourceIds: [String] = []
+        /// How the dimension sets were found; `nil` when discovery failed.
+        var discovery: RuleDiscovery?
+        /// The first failed call of the rule in this scrape, and how many failed.
+        var failure: RuleFailure?
+        var failures = 0
+        /// Dimension sets the datapoint store answered without a CloudWatch request.
+        var storeAnswered = 0
     }
 
     private struct State {
@@ -39,6 +46,21 @@ final class ScrapeAccumulator: Sendable {
             $0.rules[rule].mappings = mappings
             $0.rules[rule].resourceIds = resourceIds
         }
+    }
+
+    func recordDiscovery(rule: Int, _ discovery: RuleDiscovery) {
+        state.withLock { $0.rules[rule].discovery = discovery }
+    }
+
+    func recordFailure(rule: Int, _ failure: RuleFailure) {
+        state.withLock { state in
+            if state.rules[rule].failure == nil { state.rules[rule].failure = failure }
+            state.rules[rule].failures += 1
+        }
+    }
+
+    func countStoreAnswers(rule: Int, sets: Int) {
+        state.withLock { $0.rules[rule].storeAnswered += sets }
     }
 
     func markFailed(missedRequest: Bool) {

@@ -14,6 +14,7 @@ public final class SelfMetrics: AWSCallObserver, Sendable {
     }
 
     private let children: Mutex<[SelfCounter: [[String]: Child]]>
+    private let history = Mutex(AWSUsageHistory())
     private let now: @Sendable () -> Date
     private let emitCreated: Bool
 
@@ -35,6 +36,54 @@ public final class SelfMetrics: AWSCallObserver, Sendable {
         children.withLock { state in
             state[counter, default: [:]][labels, default: Child(value: 0, createdSeconds: created)].value += amount
         }
+        if Self.isBilled(counter, labels) {
+            let units = amount.isFinite && amount >= 0 && amount < 1e15 ? Int(amount) : 0
+            history.withLock { $0.billed(units, at: Date(timeIntervalSince1970: created)) }
+        }
+    }
+
+    /// Whether a counter counts what CloudWatch bills: ListMetrics requests and metrics requested (one per
+    /// GetMetricStatistics request, one per GetMetricData query).
+    private static func isBilled(_ counter: SelfCounter, _ labels: [String]) -> Bool {
+        switch counter {
+        case .metricsRequested: true
+        case .cloudWatchRequests: labels.first == "listMetrics"
+        default: false
+        }
+    }
+
+    /// The AWS calls, billed units, errors and retries since start and over the last hour.
+    public func usage() -> AWSUsage {
+        let date = now()
+        let snapshot = children.withLock { $0 }
+        func counts(_ counter: SelfCounter) -> [AWSUsage.Count] {
+            (snapshot[counter] ?? [:]).compactMap { labels, child in
+                guard labels.count >= 2 else { return nil }
+                let count = child.value.isFinite && child.value >= 0 && child.value < 1e15 ? Int(child.value) : 0
+                return AWSUsage.Count(
+                    service: labels[0],
+                    action: labels[1],
+                    detail: labels.count > 2 ? labels[2] : "",
+                    count: count
+                )
+            }
+            .sorted { ($0.service, $0.action, $0.detail) < ($1.service, $1.action, $1.detail) }
+        }
+        var usage = AWSUsage()
+        usage.sinceStart.calls = counts(.awsAPIRequests)
+        usage.sinceStart.errors = counts(.awsAPIErrors)
+        usage.sinceStart.retries = counts(.awsAPIRetries)
+        var billed = 0.0
+        for counter in [SelfCounter.metricsRequested, .cloudWatchRequests] {
+            for (labels, child) in snapshot[counter] ?? [:] where Self.isBilled(counter, labels) {
+                billed += child.value
+            }
+        }
+        usage.sinceStart.billedUnits = billed.isFinite && billed >= 0 && billed < 1e15 ? Int(billed) : 0
+        let hour = history.withLock { $0.lastHour(at: date) }
+        usage.lastHour = hour.totals
+        usage.callsPerMinute = hour.callsPerMinute
+        return usage
     }
 
     /// The current value of one child, or 0.
@@ -63,13 +112,19 @@ public final class SelfMetrics: AWSCallObserver, Sendable {
 
     public func awsCallAttempted(service: String, action: String) {
         increment(.awsAPIRequests, [service, action])
+        let date = now()
+        history.withLock { $0.call(service: service, action: action, at: date) }
     }
 
     public func awsCallRetried(service: String, action: String, reason: String) {
         increment(.awsAPIRetries, [service, action, reason])
+        let date = now()
+        history.withLock { $0.retry(service: service, action: action, reason: reason, at: date) }
     }
 
     public func awsCallFailed(service: String, action: String, code: String) {
         increment(.awsAPIErrors, [service, action, code])
+        let date = now()
+        history.withLock { $0.error(service: service, action: action, code: code, at: date) }
     }
 }
