@@ -167,7 +167,8 @@ fuzzer json-parser AWSCore AWSSigV4 -- Fuzz/Targets/JSONParserFuzz.swift
 fuzzer aws-error AWSCore AWSSigV4 -- Fuzz/Targets/AWSErrorFuzz.swift
 fuzzer aws-responses AWSCore AWSSigV4 -- Fuzz/Targets/AWSResponsesFuzz.swift "${awsclient_files[@]}"
 fuzzer config-loader ExporterConfig Yams CYaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
-fuzzer http-inputs Exposition AWSCore AWSSigV4 -- Fuzz/Targets/HTTPInputsFuzz.swift Sources/ExporterServer/MetricsRequest.swift
+fuzzer http-inputs Exposition AWSCore AWSSigV4 -- Fuzz/Targets/HTTPInputsFuzz.swift Sources/ExporterServer/MetricsRequest.swift \
+  Sources/ExporterServer/StatusFormat.swift Sources/ExporterServer/HTMLText.swift
 echo "fuzz: targets built in $(($(date +%s) - build_start)) s"
 [ "$build_only" -eq 0 ] || exit 0
 

@@ -1,3 +1,4 @@
+import AWSCore
 import CloudWatchCollector
 import ExporterConfig
 import Exposition
@@ -35,12 +36,8 @@ public enum ExporterApplication {
             }
         }
         router.get("/-/reload") { _, _ in text(.methodNotAllowed, "Only POST requests allowed") }
-        router.get("/") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/html; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: LandingPage.html))
-            )
+        for path in ["/", "/status"] {
+            router.get(RouterPath(path)) { request, _ in statusResponse(request, state: state) }
         }
         return TraceRefusingResponder(next: router.buildResponder())
     }
@@ -108,6 +105,29 @@ public enum ExporterApplication {
             status: .ok,
             headers: [.contentType: format.contentType],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+
+    /// The status page, or its JSON form when the client asks for `application/json` (or `?format=json`).
+    static func statusResponse(_ request: Request, state: ExporterState) -> Response {
+        let report = StatusReport.make(state: state)
+        let wantsJSON =
+            request.uri.queryParameters.get("format") == "json"
+            || StatusFormat.prefersJSON(accept: request.headers[.accept])
+        if wantsJSON {
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: report.json().serialized()))
+            )
+        }
+        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
+        headers[.contentSecurityPolicy] = StatusPage.contentSecurityPolicy
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: StatusPage.html(report)))
         )
     }
 

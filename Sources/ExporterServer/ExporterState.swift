@@ -16,13 +16,28 @@ public final class ExporterState: Sendable {
     /// Builds runtimes.
     public let factory: RuntimeFactory
     private let processMetrics = ProcessMetrics()
+    private let lastConfigLoadRecord: Mutex<ConfigLoadRecord>
+    /// When the process started (the wall clock), for the status page.
+    public let startTime: Date
 
     /// Creates the state around the first runtime.
-    public init(initial: ExporterRuntime, configPath: String, factory: RuntimeFactory) {
+    /// - Parameter warnings: The warnings of the config read at start-up.
+    public init(
+        initial: ExporterRuntime,
+        configPath: String,
+        factory: RuntimeFactory,
+        warnings: [ConfigDiagnostic] = [],
+        now: Date = Date()
+    ) {
         self.runtime = Mutex(initial)
         self.configPath = configPath
         self.factory = factory
+        self.startTime = now
+        self.lastConfigLoadRecord = Mutex(ConfigLoadRecord(trigger: .startUp, time: now, warnings: warnings))
     }
+
+    /// The last reading of the config file: start-up, or the last reload and its result.
+    public var lastConfigLoad: ConfigLoadRecord { lastConfigLoadRecord.withLock { $0 } }
 
     /// The runtime in force.
     public var current: ExporterRuntime { runtime.withLock { $0 } }
@@ -40,12 +55,18 @@ public final class ExporterState: Sendable {
                 }
                 let next = try await factory.make(config: loaded.config, previous: current)
                 runtime.withLock { $0 = next }
+                lastConfigLoadRecord.withLock {
+                    $0 = ConfigLoadRecord(trigger: .reload, time: Date(), warnings: loaded.warnings)
+                }
                 factory.logger.info(
                     "Configuration reloaded",
                     metadata: ["config.rules": "\(loaded.config.rules.count)"]
                 )
                 return loaded.warnings
             } catch {
+                lastConfigLoadRecord.withLock {
+                    $0 = ConfigLoadRecord(trigger: .reload, time: Date(), error: "\(error)")
+                }
                 factory.logger.warning(
                     "Configuration reload failed; the previous configuration stays in force",
                     metadata: ["error": "\(error)"]

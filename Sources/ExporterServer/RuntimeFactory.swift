@@ -30,11 +30,13 @@ public struct RuntimeFactory: Sendable {
         let client: AWSClient
         let tagCache: LoadBalancerTagCache
         let store: DatapointStore
+        let statusBoard: StatusBoard
         if let previous, previous.sharesAWSSettings(with: config) {
             client = previous.client
             tagCache = previous.collector.tagCache
             // Same account and region: the datapoints of rules the reload did not change are still right.
             store = previous.collector.store
+            statusBoard = previous.collector.statusBoard
         } else {
             client = try await AWSClient.make(
                 settings: Self.clientSettings(config),
@@ -45,6 +47,7 @@ public struct RuntimeFactory: Sendable {
             )
             tagCache = LoadBalancerTagCache()
             store = DatapointStore()
+            statusBoard = StatusBoard()
         }
         let apis = AWSAPIs(client: client)
         let collector = try CloudWatchCollector(
@@ -53,6 +56,7 @@ public struct RuntimeFactory: Sendable {
             tagCache: tagCache,
             listMetricsCache: ListMetricsCache(),
             store: store,
+            statusBoard: statusBoard,
             metrics: metrics,
             logger: logger
         )

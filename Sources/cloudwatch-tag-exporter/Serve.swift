@@ -126,7 +126,8 @@ struct Serve: AsyncParsableCommand {
             state = ExporterState(
                 initial: try await factory.make(config: loaded.config, previous: nil),
                 configPath: path,
-                factory: factory
+                factory: factory,
+                warnings: loaded.warnings
             )
         } catch {
             logger.error("Cannot start", metadata: ["error": "\(error)"])

@@ -1,0 +1,194 @@
+import AWSClient
+public import CloudWatchCollector
+public import ExporterConfig
+public import Foundation
+
+/// Everything the status page shows, computed from the state at one moment: the rules and why they export
+/// nothing, the load balancers and their Kubernetes labels, the AWS usage, and the process. The HTML and JSON forms
+/// render this one value, so they always agree.
+public struct StatusReport: Sendable {
+    /// The process and its config.
+    public struct Process: Sendable {
+        public var version: String
+        public var revision: String
+        public var configFile: String
+        public var started: Date
+        public var lastConfigLoad: ConfigLoadRecord
+        public var region: String
+        public var credentialSource: String
+        /// When each load balancer API's tags were last refreshed, by service (`elb`, `elbv2`).
+        public var tagsRefreshed: [(service: String, time: Date?)]
+    }
+
+    /// One config rule.
+    public struct Rule: Sendable {
+        public var rule: MetricRule
+        /// `NAMESPACE/METRIC`, the rule's name on the page.
+        public var name: String
+        public var lastScrape: Date?
+        public var window: ScrapeWindow?
+        /// How the sets were found; for a ListMetrics cache hit, the counts of the call that filled it.
+        public var discovery: RuleDiscovery?
+        /// Dimension sets with a datapoint in the window.
+        public var withData: Int
+        /// Series exported (one per dimension set and statistic).
+        public var exported: Int
+        public var storeAnswered: Int
+        public var lastFailure: RuleFailure?
+        public var whyNoData: [String]
+    }
+
+    /// One load balancer of the tag cache.
+    public struct LoadBalancer: Sendable {
+        /// The CloudWatch dimension value: the name (classic), `app/NAME/ID` or `net/NAME/ID`.
+        public var name: String
+        public var kind: String
+        public var namespace: String?
+        public var service: String?
+        public var ingress: String?
+        public var cluster: String?
+        /// The labels its series get.
+        public var labels: [(name: String, value: String)]
+        /// The rules (`NAMESPACE/METRIC`) whose last scrape exported a series of it.
+        public var rules: [String]
+        public var whyNoData: [String]
+    }
+
+    public var generated: Date
+    public var process: Process
+    public var rules: [Rule]
+    public var loadBalancers: [LoadBalancer]
+    /// Load balancer dimension values with exported series but no Kubernetes tags (or not in the tag cache).
+    public var untaggedWithSeries: [String]
+    public var usage: AWSUsage
+
+    /// The tags that make a load balancer a Kubernetes one.
+    static let kubernetesTagKeys = ["kubernetes.io/service-name", "service.k8s.aws/stack", "ingress.k8s.aws/stack"]
+
+    /// Builds the report from the state in force.
+    public static func make(state: ExporterState, now: Date = Date()) -> StatusReport {
+        let runtime = state.current
+        let collector = runtime.collector
+        let config = runtime.config
+        let snapshot = collector.tagCache.snapshot
+        let rules = config.rules.map { rule in
+            ruleStatus(rule, status: collector.statusBoard.status(of: rule))
+        }
+        var tagsRefreshed: [(service: String, time: Date?)] = []
+        if collector.loadBalancerAPIKinds.contains(.classic) {
+            tagsRefreshed.append(("elb", snapshot.classicRefreshedAt))
+        }
+        if collector.loadBalancerAPIKinds.contains(.v2) { tagsRefreshed.append(("elbv2", snapshot.v2RefreshedAt)) }
+        let process = Process(
+            version: BuildInfo.version,
+            revision: BuildInfo.revision,
+            configFile: state.configPath,
+            started: state.startTime,
+            lastConfigLoad: state.lastConfigLoad,
+            region: runtime.client.region,
+            credentialSource: runtime.client.credentialSource,
+            tagsRefreshed: tagsRefreshed
+        )
+        let (loadBalancers, untagged) = loadBalancerStatus(snapshot, rules: rules, config: config, board: collector)
+        return StatusReport(
+            generated: now,
+            process: process,
+            rules: rules,
+            loadBalancers: loadBalancers,
+            untaggedWithSeries: untagged,
+            usage: state.factory.metrics.usage()
+        )
+    }
+
+    private static func ruleStatus(_ rule: MetricRule, status: StatusBoard.RuleStatus?) -> Rule {
+        let report = status?.last
+        var discovery = report?.discovery
+        if discovery?.source == .listMetricsCache, var counts = status?.lastListMetrics {
+            counts.source = .listMetricsCache
+            discovery = counts
+        }
+        return Rule(
+            rule: rule,
+            name: "\(rule.awsNamespace)/\(rule.awsMetricName)",
+            lastScrape: report?.scrapeTime,
+            window: report?.window,
+            discovery: discovery,
+            withData: report?.exported ?? 0,
+            exported: report?.exportedSeries ?? 0,
+            storeAnswered: report?.storeAnswered ?? 0,
+            lastFailure: status?.lastFailure,
+            whyNoData: NoDataExplainer.sentences(rule: rule, status: status)
+        )
+    }
+
+    private static func loadBalancerStatus(
+        _ snapshot: LoadBalancerTagSnapshot,
+        rules: [Rule],
+        config: ExporterConfig,
+        board collector: CloudWatchCollector
+    ) -> ([LoadBalancer], [String]) {
+        let deriver = TagLabelDeriver(settings: config.tagLabels)
+        let clusterLabel = config.tagLabels.clusterLabel
+        var exportedBy: [String: [String]] = [:]
+        var namespacesWithRules: Set<String> = []
+        for rule in rules {
+            namespacesWithRules.insert(rule.rule.awsNamespace)
+            let status = collector.statusBoard.status(of: rule.rule)
+            for value in status?.last.exportedLoadBalancers ?? [] {
+                exportedBy["\(rule.rule.awsNamespace)|\(value)", default: []].append(rule.name)
+            }
+        }
+        var loadBalancers: [LoadBalancer] = []
+        for record in snapshot.allRecords {
+            let labels = deriver.labels(for: record.tags)
+            func label(_ name: String?) -> String? {
+                guard let name else { return nil }
+                return labels.first { $0.name == name }?.value
+            }
+            let namespace = namespaceOf(record.kind)
+            let ruleNames = exportedBy["\(namespace)|\(record.dimensionValue)"] ?? []
+            var why: [String] = []
+            let kubernetes = record.tags.contains { kubernetesTagKeys.contains($0.key) }
+            if !kubernetes {
+                why.append(
+                    "no Kubernetes tags (kubernetes.io/service-name, service.k8s.aws/stack or ingress.k8s.aws/stack):"
+                        + " its series carry no namespace and service labels"
+                )
+            }
+            if ruleNames.isEmpty, namespacesWithRules.contains(namespace) {
+                why.append("no rule of \(namespace) exported a series of it in the last scrape")
+            }
+            loadBalancers.append(
+                LoadBalancer(
+                    name: record.dimensionValue,
+                    kind: record.kind.rawValue,
+                    namespace: label("namespace"),
+                    service: label("service"),
+                    ingress: label("ingress"),
+                    cluster: label(clusterLabel),
+                    labels: labels,
+                    rules: ruleNames.sorted(),
+                    whyNoData: why
+                )
+            )
+        }
+        let untaggedNames = Set(loadBalancers.filter { $0.namespace == nil }.map(\.name))
+        let known = Set(loadBalancers.map(\.name))
+        var untagged: Set<String> = []
+        for key in exportedBy.keys {
+            guard let separator = key.firstIndex(of: "|") else { continue }
+            let value = String(key[key.index(after: separator)...])
+            if untaggedNames.contains(value) || !known.contains(value) { untagged.insert(value) }
+        }
+        return (loadBalancers, untagged.sorted())
+    }
+
+    private static func namespaceOf(_ kind: LoadBalancerKind) -> String {
+        switch kind {
+        case .classic: "AWS/ELB"
+        case .application: "AWS/ApplicationELB"
+        case .network: "AWS/NetworkELB"
+        case .gateway: "AWS/GatewayELB"
+        }
+    }
+}
