@@ -7,6 +7,7 @@
 # when one of these is missing.
 # For the container image: buildah (builds it without a daemon), ca-certificates (the bundle it carries),
 # binutils (strip) and zstd (the test unpacks the zstd-compressed layer).
+# For the status page test: chromium (headless; loads /status, dumps its DOM and takes a screenshot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v buildah >/dev/null 2>&1 || need_apt+=(buildah)
 command -v strip >/dev/null 2>&1 || need_apt+=(binutils)
 command -v zstd >/dev/null 2>&1 || need_apt+=(zstd)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -s /etc/ssl/certs/ca-certificates.crt ] || need_apt+=(ca-certificates)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"

@@ -3,6 +3,7 @@
 #   swift format lint --strict (the repository's .swift-format),
 #   unit tests and AWS client integration tests against moto_server (swift test),
 #   the exporter binary as a process against moto_server (pytest),
+#   the status page in headless Chromium against moto_server, with an injected AccessDenied (pytest),
 #   rules, dashboards and manifests (promtool, the dashboard linter, yamllint),
 #   the end-to-end stack through a real Prometheus,
 #   the chaos run (faults injected between the exporter and moto_server),
@@ -33,6 +34,7 @@ step "swift format lint --strict" swift format lint --strict -r Sources Tests Pa
 step "swift build" swift build
 step "swift test" swift test --parallel --num-workers 2
 step "exporter process tests (pytest)" python3 -m pytest -q tests/integration
+step "status page in headless Chromium (pytest)" python3 -m pytest -q tests/status
 step "rules, dashboards, manifests" bash scripts/check-ops.sh
 step "end-to-end through Prometheus" python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter
 step "chaos run (throttling, silent AWS, malformed answers, reload storm, 5-minute soak)" \

@@ -382,6 +382,7 @@ def show(stack: Stack) -> None:
               + ", ".join(f"{k}={v}" for k, v in sorted(lab.items()) if k in ("namespace", "service", "ingress")))
     print(f"""
 == look at ==
+  exporter status    {stack.exporter_url}/status   (rules, why no data, load balancers, AWS calls and cost)
   exporter metrics   {stack.exporter_url}/metrics
   Prometheus         {stack.prometheus_url}/graph?g0.expr={urllib.parse.quote(expr)}
   Prometheus alerts  {stack.prometheus_url}/alerts
