@@ -26,9 +26,9 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD_SCRIPT = ROOT / "scripts" / "build-image.sh"
-# The budget that holds today, as a guard against growth. The target is 25 MiB; measured: 28.8 MiB with zstd, of which
+# The target of issue 10: 25 MiB. Measured: 23.8 MiB (zstd -19 by the CLI, see scripts/build-image.sh), of which
 # about 12.7 MiB is Foundation's built-in ICU data (34 MB in the binary), which the config regexes and URL handling use.
-MAX_COMPRESSED_BYTES = 30 * 1024 * 1024
+MAX_COMPRESSED_BYTES = 25 * 1024 * 1024
 # scripts/build-image.sh compresses with zstd (see there why); the zstd CLI decompresses (scripts/install-deps.sh).
 LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd"
 
