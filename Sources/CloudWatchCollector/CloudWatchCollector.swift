@@ -1,4 +1,4 @@
-public import AWSClient
+import AWSClient
 import AWSCore
 public import ExporterConfig
 public import Exposition

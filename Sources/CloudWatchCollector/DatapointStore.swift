@@ -1,6 +1,6 @@
 import AWSClient
 public import ExporterConfig
-public import Foundation
+import Foundation
 import Synchronization
 
 /// The datapoints fetched per (rule, dimension set), so that scrapes whose answer cannot have changed are answered

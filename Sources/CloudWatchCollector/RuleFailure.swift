@@ -1,4 +1,4 @@
-public import AWSCore
+import AWSCore
 public import Foundation
 
 /// A failed AWS call of a rule, as the status page shows it: never credentials (``AWSError`` messages carry none).

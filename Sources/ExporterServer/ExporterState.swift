@@ -1,9 +1,9 @@
 import AWSCore
-public import CloudWatchCollector
+import CloudWatchCollector
 public import ExporterConfig
 import Exposition
 public import Foundation
-public import Logging
+import Logging
 import Synchronization
 
 /// The live state of the server: the current runtime, reloads (serialised), and single-flight scrapes.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Process-wide signal settings the server needs before it starts.
 public enum ProcessSignals {

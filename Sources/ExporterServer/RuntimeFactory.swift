@@ -1,8 +1,8 @@
-public import AWSClient
+import AWSClient
 import AWSCore
 public import CloudWatchCollector
 public import ExporterConfig
-public import Foundation
+import Foundation
 public import Logging
 
 /// Builds runtimes from configs: at start-up, on reload, and for one-off scrapes.

@@ -25,6 +25,12 @@ struct ScrapeOnce: AsyncParsableCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    func validate() throws {
+        guard ["text", "openmetrics"].contains(format) else {
+            throw ValidationError("--format must be text or openmetrics, not \(format)")
+        }
+    }
+
     func run() async throws {
         let logger = logging.bootstrap()
         guard let loaded = ConfigReport.load(file) else { throw ExitCode(1) }
@@ -50,9 +56,9 @@ struct ScrapeOnce: AsyncParsableCommand {
                     logger: logger
                 )
             }
-            var families = await runtime.collector.collect(deadline: deadline)
-            families.append(BuildInfo.family)
-            families += metrics.families()
+            // The server's path: the same families as /metrics, process metrics included.
+            let state = ExporterState(initial: runtime, configPath: file, factory: factory, warnings: loaded.warnings)
+            let families = await state.scrape(deadline: deadline)
             let output = ExpositionRenderer.render(
                 families,
                 format: format == "openmetrics" ? .openMetrics100 : .text004,

@@ -168,7 +168,7 @@ def test_positional_port_and_config_like_upstream(moto, seeded, tmp_path):
         assert process.wait(timeout=15) == 0
 
 
-def test_scrape_subcommand_prints_one_scrape(moto, seeded, tmp_path):
+def test_scrape_subcommand_prints_one_scrape(moto, seeded, tmp_path, exporter_factory):
     import os
     config = tmp_path / "config.yml"
     config.write_text(RULES)
@@ -177,6 +177,14 @@ def test_scrape_subcommand_prints_one_scrape(moto, seeded, tmp_path):
     result = subprocess.run([str(EXPORTER), "scrape", str(config)], env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert 'service="test-service"' in result.stdout
+    # The same path as /metrics: the same families, process metrics and build info included.
+    served = exporter_factory(RULES).metrics()
+    families = lambda body: {line.split()[2] for line in body.splitlines() if line.startswith("# TYPE ")}
+    assert families(result.stdout) == families(served)
+    assert "process_resident_memory_bytes" in families(result.stdout)
+    bad = subprocess.run([str(EXPORTER), "scrape", str(config), "--format", "json"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode != 0 and "--format must be text or openmetrics" in bad.stderr
 
 
 def test_concurrent_scrapes_all_answer(exporter_factory, seeded):
