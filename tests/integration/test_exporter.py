@@ -240,3 +240,34 @@ def test_a_failing_rule_keeps_the_other_rules(exporter_factory, seeded):
     assert re.search(r'cloudwatch_exporter_rule_errors_total\{namespace="AWS/ELB",metric_name="Latency",code="InvalidParameterValue",\} [1-9]', body), body
     log = exporter.log()
     assert "rule.metric_name=Latency" in log and "InvalidParameterValue" in log, log
+
+
+def test_a_region_reload_serves_the_new_regions_tags_at_once(exporter_factory, seeded, moto):
+    import boto3
+    import datetime
+    west = {k: boto3.client(k, endpoint_url=moto.url, region_name="us-west-2", aws_access_key_id="testing",
+                            aws_secret_access_key="testing") for k in ("elb", "cloudwatch")}
+    west["elb"].create_load_balancer(
+        LoadBalancerName="west-lb", Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstancePort": 8080}],
+        AvailabilityZones=["us-west-2a"], Tags=[{"Key": "kubernetes.io/service-name", "Value": "west/web"}])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    west["cloudwatch"].put_metric_data(Namespace="AWS/ELB", MetricData=[
+        {"MetricName": "RequestCount", "Dimensions": [{"Name": "LoadBalancerName", "Value": "west-lb"}],
+         "Timestamp": now - datetime.timedelta(minutes=2), "Value": 5, "Unit": "Count"}])
+    # A tag cache TTL far longer than the test: only the reload's immediate refresh can bring the new region's tags.
+    config = "region: us-east-1\ntag_labels:\n  cache_ttl_seconds: 3600\n" + RULES
+    exporter = exporter_factory(config)
+    assert 'service="test-service"' in exporter.metrics()
+    exporter.config.write_text(config.replace("region: us-east-1", "region: us-west-2"))
+    status, _, body = exporter.get("/-/reload", method="POST")
+    assert (status, body) == (200, "OK")
+    body = exporter.metrics()
+    west_series = [line for line in series(body, "aws_elb_request_count_sum") if "west-lb" in line]
+    assert len(west_series) == 1 and 'namespace="west"' in west_series[0] and 'service="web"' in west_series[0], body
+    assert CLASSIC not in body
+    status, _, page = exporter.get("/status", headers={"Accept": "application/json"})
+    import json
+    report = json.loads(page)
+    assert report["process"]["region"] == "us-west-2"
+    assert report["process"]["last_config_load"]["trigger"] == "reload"
+    assert report["process"]["last_config_load"]["succeeded"] is True
