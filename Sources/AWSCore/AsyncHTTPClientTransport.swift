@@ -1,16 +1,26 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
-/// The production ``HTTPTransport``: one pooled AsyncHTTPClient (keep-alive connections) for the whole process.
+/// The production ``HTTPTransport``: one pooled AsyncHTTPClient (keep-alive connections) per connection settings.
 ///
 /// TLS certificates are verified with the system trust store. Transport failures are thrown as
 /// ``HTTPTransportError`` so that the caller can tell timeouts from connection failures.
+///
+/// A reload that changes the connection settings builds a new transport; the old one is shut down when the last
+/// runtime and collection using it let go of it (its `deinit`), so its connections are closed, not leaked, and no
+/// call still running on it is cut off.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     /// The largest response body accepted; a GetMetricData page with 500 series stays well below it.
     public static let maximumResponseBytes = 64 * 1024 * 1024
 
     private let client: HTTPClient
+    private let isShutDown = Mutex(false)
+    /// The connect timeout this transport was built with.
+    public let connectTimeout: Duration
+    /// The connection limit per endpoint this transport was built with.
+    public let connectionsPerHost: Int
 
     /// Creates the transport.
     /// - Parameters:
@@ -29,11 +39,25 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         )
         configuration.httpVersion = .automatic
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.connectTimeout = connectTimeout
+        self.connectionsPerHost = connectionsPerHost
     }
 
-    /// Closes the pooled connections. Call once, at shutdown.
+    deinit {
+        guard !isShutDown.withLock({ $0 }) else { return }
+        // Nothing uses this transport any more (a reload replaced it). The task keeps the client alive until its
+        // connections are closed: AsyncHTTPClient requires a shutdown before the client goes away.
+        let client = self.client
+        Task { try? await client.shutdown() }
+    }
+
+    /// Closes the pooled connections; later calls do nothing.
     public func shutdown() async throws {
-        try await client.shutdown()
+        let first = isShutDown.withLock { shutDown in
+            defer { shutDown = true }
+            return !shutDown
+        }
+        if first { try await client.shutdown() }
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {

@@ -49,4 +49,12 @@ public protocol HTTPTransport: Sendable {
     ///   - timeout: The longest the whole exchange may take.
     /// - Throws: A transport error (connection refused, timeout, TLS failure).
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse
+
+    /// Closes what the transport holds open (pooled connections); later calls do nothing.
+    func shutdown() async throws
+}
+
+extension HTTPTransport {
+    /// Transports that hold nothing open (test doubles) have nothing to close.
+    public func shutdown() async throws {}
 }

@@ -1,4 +1,5 @@
 public import AWSClient
+public import AWSCore
 public import CloudWatchCollector
 public import ExporterConfig
 
@@ -13,17 +14,30 @@ public final class ExporterRuntime: Sendable {
     public let apis: AWSAPIs
     /// The collector.
     public let collector: CloudWatchCollector
+    /// The HTTP transport the client sends through, and the settings it was built with.
+    public let transport: any HTTPTransport
+    public let transportSettings: TransportSettings
 
     /// Bundles a runtime.
-    public init(config: ExporterConfig, client: AWSClient, apis: AWSAPIs, collector: CloudWatchCollector) {
+    public init(
+        config: ExporterConfig,
+        client: AWSClient,
+        apis: AWSAPIs,
+        collector: CloudWatchCollector,
+        transport: any HTTPTransport,
+        transportSettings: TransportSettings
+    ) {
         self.config = config
         self.client = client
         self.apis = apis
         self.collector = collector
+        self.transport = transport
+        self.transportSettings = transportSettings
     }
 
-    /// Whether `other` can reuse this runtime's AWS client and tag cache: same region, role and client settings.
-    func sharesAWSSettings(with other: ExporterConfig) -> Bool {
-        config.region == other.region && config.roleARN == other.roleARN && config.aws == other.aws
+    /// Whether `other` talks to the same AWS account and region: then the tag cache, the datapoint store and the
+    /// status board stay right across the reload.
+    func sharesAccount(with other: ExporterConfig) -> Bool {
+        config.region == other.region && config.roleARN == other.roleARN
     }
 }

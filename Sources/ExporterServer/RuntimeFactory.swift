@@ -9,34 +9,54 @@ public import Logging
 public struct RuntimeFactory: Sendable {
     /// The process environment (AWS settings, credentials).
     public let environment: [String: String]
-    /// The one pooled HTTP transport of the process.
-    public let transport: any HTTPTransport
+    /// Builds the HTTP transport for a config's connection settings.
+    public let makeTransport: @Sendable (TransportSettings) -> any HTTPTransport
     /// The process-wide self metrics.
     public let metrics: SelfMetrics
     /// The logger.
     public let logger: Logger
 
-    /// Creates a factory.
-    public init(environment: [String: String], transport: any HTTPTransport, metrics: SelfMetrics, logger: Logger) {
+    /// Creates a factory that builds a transport per connection settings.
+    public init(
+        environment: [String: String],
+        metrics: SelfMetrics,
+        logger: Logger,
+        makeTransport: @escaping @Sendable (TransportSettings) -> any HTTPTransport
+    ) {
         self.environment = environment
-        self.transport = transport
+        self.makeTransport = makeTransport
         self.metrics = metrics
         self.logger = logger
     }
 
-    /// Builds the runtime for `config`, reusing `previous`'s AWS client and tag cache when the AWS settings did not
-    /// change (upstream ignores region and role changes until restart; we apply them).
+    /// Creates a factory whose runtimes all send through `transport` (tests).
+    public init(environment: [String: String], transport: any HTTPTransport, metrics: SelfMetrics, logger: Logger) {
+        self.init(environment: environment, metrics: metrics, logger: logger, makeTransport: { _ in transport })
+    }
+
+    /// The production transport for `settings`.
+    public static func asyncHTTPClientTransport(_ settings: TransportSettings) -> any HTTPTransport {
+        AsyncHTTPClientTransport(
+            connectTimeout: CheckedTime.duration(seconds: settings.connectTimeoutSeconds),
+            connectionsPerHost: settings.connectionsPerHost
+        )
+    }
+
+    /// Builds the runtime for `config`, reusing what `previous` has that the reload did not change (upstream
+    /// ignores region and role changes until restart; we apply them): the transport when the connection settings
+    /// are the same, the AWS client when the transport, region, role and AWS settings are, and the tag cache, the
+    /// datapoint store and the status board when the account and region are. A replaced transport is shut down
+    /// when the last collection on it ends (``AsyncHTTPClientTransport``).
     public func make(config: ExporterConfig, previous: ExporterRuntime?) async throws -> ExporterRuntime {
+        let transportSettings = TransportSettings(config)
+        let transport =
+            previous.flatMap { $0.transportSettings == transportSettings ? $0.transport : nil }
+            ?? makeTransport(transportSettings)
         let client: AWSClient
-        let tagCache: LoadBalancerTagCache
-        let store: DatapointStore
-        let statusBoard: StatusBoard
-        if let previous, previous.sharesAWSSettings(with: config) {
+        if let previous, previous.transportSettings == transportSettings, previous.sharesAccount(with: config),
+            previous.config.aws == config.aws
+        {
             client = previous.client
-            tagCache = previous.collector.tagCache
-            // Same account and region: the datapoints of rules the reload did not change are still right.
-            store = previous.collector.store
-            statusBoard = previous.collector.statusBoard
         } else {
             client = try await AWSClient.make(
                 settings: Self.clientSettings(config),
@@ -45,6 +65,16 @@ public struct RuntimeFactory: Sendable {
                 observer: metrics,
                 logger: logger
             )
+        }
+        let tagCache: LoadBalancerTagCache
+        let store: DatapointStore
+        let statusBoard: StatusBoard
+        if let previous, previous.sharesAccount(with: config) {
+            tagCache = previous.collector.tagCache
+            // Same account and region: the datapoints of rules the reload did not change are still right.
+            store = previous.collector.store
+            statusBoard = previous.collector.statusBoard
+        } else {
             tagCache = LoadBalancerTagCache()
             store = DatapointStore()
             statusBoard = StatusBoard()
@@ -60,7 +90,14 @@ public struct RuntimeFactory: Sendable {
             metrics: metrics,
             logger: logger
         )
-        return ExporterRuntime(config: config, client: client, apis: apis, collector: collector)
+        return ExporterRuntime(
+            config: config,
+            client: client,
+            apis: apis,
+            collector: collector,
+            transport: transport,
+            transportSettings: transportSettings
+        )
     }
 
     /// The AWS client settings of a config.

@@ -111,15 +111,11 @@ struct Serve: AsyncParsableCommand {
         }
         for warning in loaded.warnings { logger.warning("Config warning", metadata: ["diagnostic": "\(warning)"]) }
         let environment = ProcessInfo.processInfo.environment
-        let transport = AsyncHTTPClientTransport(
-            connectTimeout: CheckedTime.duration(seconds: loaded.config.aws.connectTimeoutSeconds),
-            connectionsPerHost: loaded.config.maxConcurrentRequests
-        )
         let factory = RuntimeFactory(
             environment: environment,
-            transport: transport,
             metrics: SelfMetrics(environment: environment),
-            logger: logger
+            logger: logger,
+            makeTransport: RuntimeFactory.asyncHTTPClientTransport
         )
         let state: ExporterState
         do {
@@ -130,8 +126,8 @@ struct Serve: AsyncParsableCommand {
                 warnings: loaded.warnings
             )
         } catch {
+            // The transport, if one was built, went with the runtime that was not: it shuts itself down.
             logger.error("Cannot start", metadata: ["error": "\(error)"])
-            try? await transport.shutdown()
             throw ExitCode(1)
         }
         logger.info(
@@ -153,9 +149,9 @@ struct Serve: AsyncParsableCommand {
             )
         } catch {
             logger.error("Server stopped", metadata: ["error": "\(error)"])
-            try? await transport.shutdown()
+            try? await state.current.transport.shutdown()
             throw ExitCode(1)
         }
-        try? await transport.shutdown()
+        try? await state.current.transport.shutdown()
     }
 }
