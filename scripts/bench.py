@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Benchmark: the exporter against moto_server with N seeded classic load balancers.
 
-Prints, for each configuration (GetMetricStatistics or GetMetricData, max_concurrent_requests 1 or 10): AWS API
-calls per scrape by action, scrape wall time, the exporter's CPU seconds per scrape and its resident memory.
-moto answers in about a millisecond, so scrape times measure the exporter (and moto), not AWS latency; the call
-counts are what AWS would bill.
+Prints, for GetMetricStatistics (max_concurrent_requests 1, upstream's sequential algorithm, and 10) and
+GetMetricData, for scrapes the datapoint store cannot answer (miss) and scrapes it answers (hit): AWS API calls per
+scrape by action, scrape latency p50 and p99 as Prometheus sees it, the exporter's CPU seconds per scrape and per AWS
+call, and its peak resident memory. moto answers in about a millisecond, so scrape times measure the exporter (and
+moto), not AWS latency (--latency-ms adds some); the call counts are what AWS would bill.
 """
 import argparse
 import http.server
@@ -27,10 +28,10 @@ RULE = """
 """
 
 
-def config(gmd, concurrency):
+def config(gmd, concurrency, period):
     rules = RULE.format(metric="RequestCount", stats="Sum") + RULE.format(metric="Latency", stats="Average, Maximum")
     return (
-        f"delay_seconds: 0\nrange_seconds: 600\nperiod_seconds: 60\nuse_get_metric_data: {str(gmd).lower()}\n"
+        f"delay_seconds: 0\nrange_seconds: 600\nperiod_seconds: {period}\nuse_get_metric_data: {str(gmd).lower()}\n"
         f"max_concurrent_requests: {concurrency}\nlist_metrics_cache_ttl: 300\nmetrics:\n{rules}"
     )
 
@@ -77,14 +78,63 @@ def counters(body):
     for match in re.finditer(r'^cloudwatch_exporter_aws_api_requests_total\{service="(\w+)",action="(\w+)",\} ([0-9.E]+)', body, re.M):
         calls[f"{match[1]}:{match[2]}"] = float(match[3])
     cpu = float(re.search(r"^process_cpu_seconds_total ([0-9.E+-]+)", body, re.M)[1])
-    rss = float(re.search(r"^process_resident_memory_bytes ([0-9.E+-]+)", body, re.M)[1])
-    return calls, cpu, rss
+    return calls, cpu
+
+
+# Not 1 s: moto's GetMetricData computes every period of the range, and 600 one-second periods for 600 queries take it
+# longer than the request timeout.
+MISS_PERIOD = 10
+
+
+def peak_rss(pid):
+    """VmHWM: the most resident memory the process has had."""
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def percentile(values, fraction):
+    """Nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(fraction * len(ordered) + 0.5)) - 1))]
+
+
+def measure(exporter, scrapes, miss):
+    """Times `scrapes` scrapes. For misses, each starts in a new period (period_seconds MISS_PERIOD), so its window holds
+    a new period start and the datapoint store cannot answer it; for hits (period_seconds 60), the scrapes that
+    happened to cross a minute boundary (and so went to CloudWatch) are left out."""
+    exporter.metrics()  # first scrape: ListMetrics, the tag refresh and the store warm up
+    previous, cpu_previous = counters(exporter.metrics())
+    times, cpu, calls, by_action = [], 0.0, 0.0, {}
+    for _ in range(scrapes * 3):
+        if len(times) == scrapes:
+            break
+        if miss:
+            time.sleep(MISS_PERIOD - time.time() % MISS_PERIOD + 0.01)
+        started = time.monotonic()
+        body = exporter.metrics()
+        elapsed = time.monotonic() - started
+        now, cpu_now = counters(body)
+        delta = {k: now.get(k, 0) - previous.get(k, 0) for k in now}
+        fetched = any(v for k, v in delta.items() if "GetMetric" in k)
+        if fetched == miss:
+            times.append(elapsed)
+            cpu += cpu_now - cpu_previous
+            for k, v in delta.items():
+                if v:
+                    by_action[k] = by_action.get(k, 0) + v
+                    calls += v
+        previous, cpu_previous = now, cpu_now
+    if len(times) < scrapes:
+        raise SystemExit(f"bench: only {len(times)} of {scrapes} scrapes were {'misses' if miss else 'hits'}")
+    return times, cpu / scrapes, calls / scrapes, {k: v / scrapes for k, v in by_action.items()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--load-balancers", type=int, default=200)
-    parser.add_argument("--scrapes", type=int, default=5)
+    parser.add_argument("--scrapes", type=int, default=10)
     parser.add_argument("--latency-ms", type=float, default=0, help="added to every AWS call (e.g. 30 for in-region AWS)")
     args = parser.parse_args()
     moto = conftest.Moto()
@@ -98,30 +148,26 @@ def main():
             seed.datapoints("AWS/ELB", "Latency", {"LoadBalancerName": name}, 0.1, count=2)
         print(f"{args.load_balancers} classic load balancers, 2 rules (RequestCount Sum; Latency Average+Maximum), "
               f"{args.scrapes} scrapes each, {args.latency_ms:g} ms added per AWS call, exporter {conftest.EXPORTER}")
-        print(f"{'api':<22}{'concurrency':>12}{'calls/scrape':>14}  {'by action (steady state)':<58}{'scrape s':>9}{'cpu s/scrape':>13}{'rss MiB':>9}")
-        for gmd in (False, True):
-            for concurrency in (1, 10):
-                env = conftest.aws_env(moto)
-                if proxy:
-                    env["AWS_ENDPOINT_URL"] = proxy.url
-                exporter = conftest.Exporter(config(gmd, concurrency), env).wait_ready()
-                try:
-                    exporter.metrics()  # first scrape: ListMetrics and the tag refresh warm up
-                    before, cpu0, _ = counters(exporter.metrics())
-                    started = time.monotonic()
-                    for _ in range(args.scrapes):
-                        body = exporter.metrics()
-                    elapsed = (time.monotonic() - started) / args.scrapes
-                    after, cpu1, rss = counters(body)
-                    # Each body's counters include its own scrape, so the difference covers exactly the timed scrapes.
-                    per_scrape = {k: (after.get(k, 0) - before.get(k, 0)) / args.scrapes for k in after}
-                    per_scrape = {k: v for k, v in per_scrape.items() if v}
-                    total = sum(per_scrape.values())
-                    detail = ", ".join(f"{k}={v:g}" for k, v in sorted(per_scrape.items()))
-                    name = "GetMetricData" if gmd else "GetMetricStatistics"
-                    print(f"{name:<22}{concurrency:>12}{total:>14.1f}  {detail:<58}{elapsed:>9.3f}{(cpu1 - cpu0) / args.scrapes:>13.3f}{rss / 2**20:>9.1f}")
-                finally:
-                    exporter.stop()
+        print(f"miss: the window holds a new period (period_seconds {MISS_PERIOD}), every dimension set is fetched; "
+              "hit: the datapoint store answers (period_seconds 60, same minute)")
+        print(f"{'api':<20}{'conc.':>6}{'scrape':>7}{'calls/scrape':>13}  {'by action':<52}{'p50 s':>8}{'p99 s':>8}"
+              f"{'cpu s/scrape':>13}{'cpu ms/call':>12}{'peak rss MiB':>13}")
+        runs = [(False, 1, True), (False, 10, True), (False, 10, False), (True, 10, True), (True, 10, False)]
+        for gmd, concurrency, miss in runs:
+            env = conftest.aws_env(moto)
+            if proxy:
+                env["AWS_ENDPOINT_URL"] = proxy.url
+            exporter = conftest.Exporter(config(gmd, concurrency, MISS_PERIOD if miss else 60), env).wait_ready()
+            try:
+                times, cpu, calls, by_action = measure(exporter, args.scrapes, miss)
+                detail = ", ".join(f"{k.split(':')[1]}={v:g}" for k, v in sorted(by_action.items())) or "none"
+                per_call = f"{cpu / calls * 1000:.2f}" if calls else "-"
+                name = "GetMetricData" if gmd else "GetMetricStatistics"
+                print(f"{name:<20}{concurrency:>6}{'miss' if miss else 'hit':>7}{calls:>13.1f}  {detail:<52}"
+                      f"{percentile(times, 0.5):>8.3f}{percentile(times, 0.99):>8.3f}{cpu:>13.3f}{per_call:>12}"
+                      f"{peak_rss(exporter.process.pid) / 2**20:>13.1f}")
+            finally:
+                exporter.stop()
     finally:
         if proxy:
             proxy.stop()

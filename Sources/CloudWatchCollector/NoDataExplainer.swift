@@ -22,8 +22,8 @@ public enum NoDataExplainer {
         guard let found = report.discovery else {
             if report.failure == nil, report.deadlinePassed {
                 sentences.append(
-                    "the scrape deadline passed before this rule's dimension sets were listed: give the scrape more "
-                        + "time (scrape_timeout in Prometheus) or lower max_concurrent_requests contention"
+                    "the scrape deadline passed before ListMetrics answered for this rule: give the scrape more time "
+                        + "(scrape_timeout in Prometheus), or cache ListMetrics (list_metrics_cache_ttl)"
                 )
             }
             return sentences

@@ -12,6 +12,13 @@ public final class StatusBoard: Sendable {
         public var lastFailure: RuleFailure?
         /// The counts of the last ListMetrics call (a scrape served by the ListMetrics cache keeps them).
         public var lastListMetrics: RuleDiscovery?
+
+        /// Creates a status.
+        public init(last: RuleReport, lastFailure: RuleFailure? = nil, lastListMetrics: RuleDiscovery? = nil) {
+            self.last = last
+            self.lastFailure = lastFailure
+            self.lastListMetrics = lastListMetrics
+        }
     }
 
     private let rules = Mutex<[MetricRule: RuleStatus]>([:])

@@ -89,7 +89,12 @@ public struct StatusReport: Sendable {
             credentialSource: runtime.client.credentialSource,
             tagsRefreshed: tagsRefreshed
         )
-        let (loadBalancers, untagged) = loadBalancerStatus(snapshot, rules: rules, config: config, board: collector)
+        let (loadBalancers, untagged) = loadBalancerStatus(
+            snapshot,
+            rules: rules,
+            config: config,
+            board: collector.statusBoard
+        )
         return StatusReport(
             generated: now,
             process: process,
@@ -125,19 +130,19 @@ public struct StatusReport: Sendable {
         _ snapshot: LoadBalancerTagSnapshot,
         rules: [Rule],
         config: ExporterConfig,
-        board collector: CloudWatchCollector
+        board: StatusBoard
     ) -> ([LoadBalancer], [String]) {
         let deriver = TagLabelDeriver(settings: config.tagLabels)
         let clusterLabel = config.tagLabels.clusterLabel
-        var exportedBy: [String: [String]] = [:]
-        var namespacesWithRules: Set<String> = []
+        // Namespace → load balancer dimension value → the rules whose last scrape exported it.
+        var exportedBy: [String: [String: [String]]] = [:]
         for rule in rules {
-            namespacesWithRules.insert(rule.rule.awsNamespace)
-            let status = collector.statusBoard.status(of: rule.rule)
-            for value in status?.last.exportedLoadBalancers ?? [] {
-                exportedBy["\(rule.rule.awsNamespace)|\(value)", default: []].append(rule.name)
+            let namespace = rule.rule.awsNamespace
+            for value in board.status(of: rule.rule)?.last.exportedLoadBalancers ?? [] {
+                exportedBy[namespace, default: [:]][value, default: []].append(rule.name)
             }
         }
+        let namespacesWithRules = Set(rules.map(\.rule.awsNamespace))
         var loadBalancers: [LoadBalancer] = []
         for record in snapshot.allRecords {
             let labels = deriver.labels(for: record.tags)
@@ -146,7 +151,7 @@ public struct StatusReport: Sendable {
                 return labels.first { $0.name == name }?.value
             }
             let namespace = namespaceOf(record.kind)
-            let ruleNames = exportedBy["\(namespace)|\(record.dimensionValue)"] ?? []
+            let ruleNames = exportedBy[namespace]?[record.dimensionValue] ?? []
             var why: [String] = []
             let kubernetes = record.tags.contains { kubernetesTagKeys.contains($0.key) }
             if !kubernetes {
@@ -174,12 +179,8 @@ public struct StatusReport: Sendable {
         }
         let untaggedNames = Set(loadBalancers.filter { $0.namespace == nil }.map(\.name))
         let known = Set(loadBalancers.map(\.name))
-        var untagged: Set<String> = []
-        for key in exportedBy.keys {
-            guard let separator = key.firstIndex(of: "|") else { continue }
-            let value = String(key[key.index(after: separator)...])
-            if untaggedNames.contains(value) || !known.contains(value) { untagged.insert(value) }
-        }
+        let exported = Set(exportedBy.values.flatMap(\.keys))
+        let untagged = exported.filter { untaggedNames.contains($0) || !known.contains($0) }
         return (loadBalancers, untagged.sorted())
     }
 

@@ -185,4 +185,33 @@ import Testing
         harness.collector.statusBoard.retain(rules: [])
         #expect(harness.collector.statusBoard.status(of: rule) == nil)
     }
+
+    @Test func aDeadlineBeforeDiscoveryAndSuspiciousConfigValuesAreTold() throws {
+        let loaded = try ConfigLoader.parse(
+            yaml: Self.config("  period_seconds: 10\n  range_seconds: 5\n  delay_seconds: 300"),
+            file: "test.yml"
+        )
+        let rule = try #require(loaded.config.rules.first)
+        let report = RuleReport(
+            rule: rule,
+            scrapeTime: CollectorHarness.now,
+            window: ScrapeWindow(now: CollectorHarness.now, delaySeconds: 300, rangeSeconds: 5),
+            discovery: nil,
+            exported: 0,
+            deadlinePassed: true
+        )
+        let sentences = NoDataExplainer.sentences(rule: rule, status: StatusBoard.RuleStatus(last: report))
+        #expect(
+            sentences == [
+                "period_seconds 10 is shorter than the 60 s resolution of AWS metrics",
+                "range_seconds 5 is shorter than period_seconds 10: the window may hold no period start",
+                "the scrape deadline passed before ListMetrics answered for this rule: give the scrape more time "
+                    + "(scrape_timeout in Prometheus), or cache ListMetrics (list_metrics_cache_ttl)",
+            ]
+        )
+        #expect(
+            NoDataExplainer.sentences(rule: rule, status: nil).last
+                == "no scrape has run this rule yet: the next request to /metrics runs it"
+        )
+    }
 }

@@ -7,15 +7,14 @@
   AWS answers. AWS "answers" when the test opens a gate in a proxy, so no assertion depends on how fast the machine is.
 """
 import concurrent.futures
-import http.server
 import re
 import threading
 import time
-import urllib.error
 import urllib.request
 
 import pytest
 
+import aws_proxy
 from conftest import Seed
 
 NAMES = [f"store{index:027x}" for index in range(3)]
@@ -99,54 +98,23 @@ def test_a_scrape_in_the_same_period_makes_no_cloudwatch_request_and_one_after_t
     assert len(request_count_series(third)) == len(NAMES), third
 
 
-class GateProxy:
+class GateProxy(aws_proxy.ForwardingProxy):
     """Forwards to moto; GetMetricStatistics requests wait until the test opens the gate."""
 
     def __init__(self, target):
-        self.target = target
+        super().__init__(target)
         self.gate = threading.Event()
         self.held = threading.Semaphore(0)
-        proxy = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
-                target = self.headers.get("X-Amz-Target", "")
-                if "GetMetricStatistics" in target or b"Action=GetMetricStatistics" in body:
-                    proxy.held.release()
-                    proxy.gate.wait(timeout=120)
-                headers = {k: v for k, v in self.headers.items()
-                           if k.lower() not in ("host", "content-length", "connection")}
-                request = urllib.request.Request(proxy.target + self.path, data=body, headers=headers, method="POST")
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as response:
-                        status, payload, reply = response.status, response.read(), response.headers
-                except urllib.error.HTTPError as error:
-                    status, payload, reply = error.code, error.read(), error.headers
-                try:
-                    self.send_response(status)
-                    for key, value in reply.items():
-                        if key.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date"):
-                            self.send_header(key, value)
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except OSError:
-                    pass
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def intercept(self, headers, body):
+        if "GetMetricStatistics" in headers.get("X-Amz-Target", "") or b"Action=GetMetricStatistics" in body:
+            self.held.release()
+            self.gate.wait(timeout=120)
+        return None
 
     def stop(self):
         self.gate.set()
-        self.server.shutdown()
+        super().stop()
 
 
 def test_concurrent_scrapes_with_different_timeouts_each_answer_at_their_own_deadline(

@@ -30,6 +30,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
+import aws_proxy  # noqa: E402
 import conftest  # noqa: E402
 from conftest import EXPORTER, Seed, exporter_factory, moto  # noqa: E402,F401  (fixtures)
 
@@ -80,37 +81,14 @@ COUNTS = ("listed", "kept", "with_data", "exported")
 # --- the proxy ----------------------------------------------------------------------------------------------------
 
 
-class DenyProxy:
+class DenyProxy(aws_proxy.ForwardingProxy):
     """Forwards everything to moto, except CloudWatch GetMetricStatistics for `HealthyHostCount`: AccessDenied."""
 
     METRIC = "HealthyHostCount"
 
     def __init__(self, target):
-        self.target = target
-        self.lock = threading.Lock()
-        self.counts = {"forwarded": 0, "denied_json": 0, "denied_query": 0}
-        proxy = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                proxy.handle(self, self.rfile.read(int(self.headers.get("Content-Length", 0) or 0)))
-
-            def do_GET(self):
-                proxy.handle(self, b"")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def count(self, key):
-        with self.lock:
-            self.counts[key] += 1
+        super().__init__(target)
+        self.counts.update(denied_json=0, denied_query=0)
 
     def denied_protocol(self, headers, body):
         """`json`, `query` or None: whether (and in which protocol) this request is one to deny."""
@@ -127,56 +105,22 @@ class DenyProxy:
             return "query"
         return None
 
-    def handle(self, handler, body):
-        protocol = self.denied_protocol(handler.headers, body)
+    def intercept(self, headers, body):
+        protocol = self.denied_protocol(headers, body)
         if protocol == "json":
             self.count("denied_json")
             payload = json.dumps(
                 {"__type": "com.amazon.coral.service#AccessDeniedException", "message": DENIED_MESSAGE}
             ).encode()
-            headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-query-error": "AccessDenied;Sender"}
-            self.reply(handler, 400, payload, headers)
-            return
+            return 400, payload, {"Content-Type": "application/x-amz-json-1.0", "x-amzn-query-error": "AccessDenied;Sender"}
         if protocol == "query":
             self.count("denied_query")
             payload = (
                 "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
                 f"<Message>{DENIED_MESSAGE}</Message></Error><RequestId>x</RequestId></ErrorResponse>"
             ).encode()
-            self.reply(handler, 403, payload, {"Content-Type": "text/xml"})
-            return
-        self.count("forwarded")
-        headers = {k: v for k, v in handler.headers.items() if k.lower() not in ("host", "content-length", "connection")}
-        request = urllib.request.Request(
-            self.target + handler.path, data=body if handler.command == "POST" else None, headers=headers,
-            method=handler.command,
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                status, payload, reply_headers = response.status, response.read(), response.headers
-        except urllib.error.HTTPError as error:
-            status, payload, reply_headers = error.code, error.read(), error.headers
-        except OSError as error:
-            status, payload, reply_headers = 502, str(error).encode(), {"Content-Type": "text/plain"}
-        kept = {k: v for k, v in reply_headers.items()
-                if k.lower() not in ("content-length", "transfer-encoding", "connection", "server", "date")}
-        self.reply(handler, status, payload, kept)
-
-    @staticmethod
-    def reply(handler, status, payload, headers):
-        try:
-            handler.send_response(status)
-            for key, value in headers.items():
-                handler.send_header(key, value)
-            handler.send_header("Content-Length", str(len(payload)))
-            handler.end_headers()
-            handler.wfile.write(payload)
-        except OSError:
-            pass  # the exporter gave up on this call
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+            return 403, payload, {"Content-Type": "text/xml"}
+        return None
 
 
 # --- a small DOM from html.parser ---------------------------------------------------------------------------------
