@@ -72,7 +72,12 @@ def test_a_scrape_in_the_same_period_makes_no_cloudwatch_request_and_one_after_t
     exporter_factory, seeded
 ):
     exporter = exporter_factory(CONFIG)
-    # Two scrapes inside one minute (the period): retried when a boundary happened to fall between them.
+    warm = exporter.metrics()
+    # The first scrape fetches every dimension set.
+    assert len(request_count_series(warm)) == len(NAMES), warm
+    assert counter(warm, "cloudwatch_requests_total", 'action="getMetricStatistics"') == len(NAMES), warm
+    # Two scrapes inside one minute (the period): retried when a boundary happened to fall between them. Counters are
+    # compared between the two, so a retry starts from wherever the counts are.
     for _ in range(5):
         started = time.time()
         first = exporter.metrics()
@@ -82,10 +87,8 @@ def test_a_scrape_in_the_same_period_makes_no_cloudwatch_request_and_one_after_t
             break
     else:
         pytest.fail("could not make two scrapes inside one minute")
-    assert len(request_count_series(first)) == len(NAMES), first
     assert request_count_series(second) == request_count_series(first)
     fetched = counter(first, "cloudwatch_requests_total", 'action="getMetricStatistics"')
-    assert fetched == len(NAMES), first
     assert counter(second, "cloudwatch_requests_total", 'action="getMetricStatistics"') == fetched, second
     hits = counter(second, "cloudwatch_exporter_datapoint_store_hits_total")
     assert hits - counter(first, "cloudwatch_exporter_datapoint_store_hits_total") == len(NAMES), second
