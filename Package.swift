@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "ExporterServerTests",
             dependencies: [
-                "ExporterServer", "ExporterConfig", "CloudWatchCollector", "AWSCore",
+                "ExporterServer", "ExporterConfig", "CloudWatchCollector", "AWSClient", "AWSCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -18,17 +18,19 @@ public final class AWSClient: Sendable {
     /// The kind of credential source, as botocore names it (`env`, `assume-role-with-web-identity`, `iam-role`,
     /// ...), with `assume-role from ` in front when `role_arn` is set; never a key or token.
     public let credentialSource: String
+    private let accountLookup: AccountLookup
 
     /// Creates a facade from ready clients, for tests.
     ///
-    /// Production code uses ``make(settings:environment:transport:observer:logger:)``.
+    /// Production code uses ``make(settings:environment:transport:observer:credentialSources:logger:)``.
     public init(
         region: String,
         cloudWatch: CloudWatchClient,
         elb: ELBClient,
         elbv2: ELBv2Client,
         tagging: TaggingClient,
-        credentialSource: String = "unknown"
+        credentialSource: String = "unknown",
+        accountLookup: AccountLookup = AccountLookup(known: nil)
     ) {
         self.region = region
         self.cloudWatch = cloudWatch
@@ -36,6 +38,13 @@ public final class AWSClient: Sendable {
         self.elbv2 = elbv2
         self.tagging = tagging
         self.credentialSource = credentialSource
+        self.accountLookup = accountLookup
+    }
+
+    /// The account id the credentials belong to: the account of `role_arn`, or STS `GetCallerIdentity` (called once,
+    /// cached; a failure is retried at the next call).
+    public func accountID() async throws -> String {
+        try await accountLookup.accountID()
     }
 
     /// Resolves the region and the credentials and builds the service clients.
@@ -48,6 +57,7 @@ public final class AWSClient: Sendable {
     ///   - environment: The process environment (credentials, region, endpoint overrides, FIPS).
     ///   - transport: Sends every request (AWS APIs, STS, IMDS, container endpoint).
     ///   - observer: Receives every attempt, retry and failure.
+    ///   - credentialSources: Shared by the clients of one runtime, so each role is assumed once for all regions.
     ///   - logger: Debug logs per call; never credentials.
     /// - Throws: ``AWSError`` of kind `.configuration` when no region can be found or an endpoint override is
     ///   invalid.
@@ -56,6 +66,7 @@ public final class AWSClient: Sendable {
         environment: [String: String],
         transport: any HTTPTransport,
         observer: any AWSCallObserver,
+        credentialSources: CredentialSources? = nil,
         logger: Logger
     ) async throws -> AWSClient {
         let region = try await RegionResolver.resolve(
@@ -72,26 +83,35 @@ public final class AWSClient: Sendable {
             observer: observer,
             logger: logger
         )
-        let chain = CredentialChain.standard(
-            environment: environment,
-            transport: transport,
-            sts: sts,
-            logger: logger
-        )
-        var credentials: any CredentialProvider = chain
-        var credentialSource = chain.source
-        if let roleARN = settings.roleARN, !roleARN.isEmpty {
-            credentialSource = "assume-role from \(chain.source)"
-            // AssumeRoleCredentialProvider caches and refreshes through CachingCredentialProvider itself.
-            credentials = AssumeRoleCredentialProvider(
-                roleARN: roleARN,
-                sessionName: AssumeRoleCredentialProvider.defaultSessionName,
-                source: credentials,
-                region: region,
+        let sources = credentialSources ?? CredentialSources()
+        let base = sources.provider(roleARN: nil) {
+            let chain = CredentialChain.standard(
+                environment: environment,
+                transport: transport,
                 sts: sts,
                 logger: logger
             )
+            return .init(provider: chain, source: chain.source)
         }
+        var entry = base
+        if let roleARN = settings.roleARN, !roleARN.isEmpty {
+            entry = sources.provider(roleARN: roleARN) {
+                // AssumeRoleCredentialProvider caches and refreshes through CachingCredentialProvider itself.
+                .init(
+                    provider: AssumeRoleCredentialProvider(
+                        roleARN: roleARN,
+                        sessionName: AssumeRoleCredentialProvider.defaultSessionName,
+                        source: base.provider,
+                        region: region,
+                        sts: sts,
+                        logger: logger
+                    ),
+                    source: "assume-role from \(base.source)"
+                )
+            }
+        }
+        let credentials = entry.provider
+        let credentialSource = entry.source
         let resolver = AWSEndpointResolver(environment: environment)
         // One caller per service, each with its own retry budget: CloudWatch throttling must not stop the
         // tag refresh from retrying, and the other way round.
@@ -122,13 +142,18 @@ public final class AWSClient: Sendable {
             logger.warning("Resource Groups Tagging API unavailable", metadata: ["error": "\(error)"])
             tagging = TaggingClient(unavailable: error)
         }
+        let knownAccount = settings.roleARN.flatMap(AccountLookup.account(ofRoleARN:))
+        let signingCredentials = credentials
         return AWSClient(
             region: region,
             cloudWatch: cloudWatch,
             elb: elb,
             elbv2: elbv2,
             tagging: tagging,
-            credentialSource: credentialSource
+            credentialSource: credentialSource,
+            accountLookup: AccountLookup(known: knownAccount) {
+                try await sts.callerAccount(using: signingCredentials, region: region)
+            }
         )
     }
 }

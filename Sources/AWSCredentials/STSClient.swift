@@ -82,6 +82,38 @@ public struct STSClient: STSCredentialsFetcher {
         )
     }
 
+    /// Calls `GetCallerIdentity`, signed with the credentials of `using`, and returns the 12-digit account id.
+    public func callerAccount(using credentials: any CredentialProvider, region: String) async throws(AWSError)
+        -> String
+    {
+        let caller = AWSServiceCaller(
+            service: .sts,
+            region: region,
+            endpoint: try endpoints.resolve(.sts, region: region),
+            credentials: credentials,
+            transport: transport,
+            retry: retry,
+            requestTimeout: requestTimeout,
+            observer: observer,
+            logger: logger,
+            now: now
+        )
+        let result = try await caller.query(action: "GetCallerIdentity", parameters: QueryParameters(), deadline: nil)
+        // The label value goes into every sample: only an account id as AWS writes them is accepted.
+        guard let account = result.string("Account"), account.utf8.count == 12,
+            account.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 })
+        else {
+            throw AWSError(
+                kind: .malformedResponse,
+                service: "sts",
+                operation: "GetCallerIdentity",
+                code: "MalformedResponse",
+                message: "GetCallerIdentity answered without a 12-digit Account"
+            )
+        }
+        return account
+    }
+
     private func call(
         _ action: String,
         _ parameters: QueryParameters,

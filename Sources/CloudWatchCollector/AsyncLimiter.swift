@@ -15,15 +15,21 @@ public final class AsyncLimiter: Sendable {
     private let state: Mutex<State>
 
     /// Creates a limiter allowing `limit` operations at once.
-    public init(limit: Int) {
+    /// - Parameter parent: A wider bound every slot of this one also takes (the scrape's global bound for a
+    ///   region's): this one's slot is taken first, so a busy region never holds the global slots while it waits.
+    public init(limit: Int, parent: AsyncLimiter? = nil) {
         state = Mutex(State(available: max(1, limit)))
+        self.parent = parent
     }
 
-    /// Runs `operation` once a slot is free.
+    private let parent: AsyncLimiter?
+
+    /// Runs `operation` once a slot is free (here and in the parent).
     /// - Throws: `CancellationError` when the task is cancelled while waiting, or what `operation` throws.
     public func withSlot<T: Sendable>(_ operation: () async throws -> T) async throws -> T {
         try await acquire()
         defer { release() }
+        if let parent { return try await parent.withSlot(operation) }
         return try await operation()
     }
 

@@ -9,17 +9,17 @@ extension CloudWatchCollector {
     /// absent, or ListMetrics (all pages, exact dimension count, filters), served from the cache when enabled; with
     /// how many results each filter kept.
     func dimensionSets(
-        _ matcher: RuleMatcher,
+        _ run: RuleRun,
         resourceIds: [String],
         taggedResourceIds: Set<String>?,
         now: Date,
-        limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async throws -> (sets: [[MetricDimension]], discovery: RuleDiscovery) {
+        let matcher = run.planned.matcher
         if let permutations = matcher.permutations() {
             return (permutations, .fixed(.dimensionSelect, sets: permutations.count))
         }
-        let rule = matcher.rule
+        let rule = run.rule
         guard let dimensionNames = rule.awsDimensions else { return ([[]], .fixed(.noDimensions, sets: 1)) }
         if config.listMetricsCacheEnabled,
             let cached = listMetricsCache.lookup(rule: rule, resourceIds: resourceIds, now: now)
@@ -39,8 +39,8 @@ extension CloudWatchCollector {
                 recentlyActive: rule.rangeSeconds < 10_800,
                 nextToken: token
             )
-            let page = try await limiter.withSlot {
-                try await apis.cloudWatch.listMetrics(input, deadline: deadline)
+            let page = try await run.limiter.withSlot {
+                try await run.apis.cloudWatch.listMetrics(input, deadline: deadline)
             }
             metrics.increment(.cloudWatchRequests, ["listMetrics", rule.awsNamespace])
             return (page, page.nextToken)

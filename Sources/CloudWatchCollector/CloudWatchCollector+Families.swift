@@ -8,14 +8,16 @@ extension CloudWatchCollector {
     /// A rule's families: `_sum`, `_sample_count`, `_minimum`, `_maximum`, `_average`, then extended statistics in
     /// config order; a family only when it has samples.
     func ruleFamilies(
-        _ rule: MetricRule,
+        _ planned: ScrapePlan.Rule,
         state: ScrapeAccumulator.RuleState,
-        tagSnapshot: LoadBalancerTagSnapshot
+        tagSnapshot: LoadBalancerTagSnapshot,
+        targetLabels: [(name: String, value: String)]
     ) -> [MetricFamily] {
         let data = state.sets.sorted { $0.key < $1.key }.map(\.value)
         guard !data.isEmpty else { return [] }
-        let baseName = MetricNaming.baseName(for: rule)
-        let job = MetricNaming.jobLabel(namespace: rule.awsNamespace)
+        let rule = planned.rule
+        let baseName = planned.baseName
+        let job = planned.job
         // Upstream's HELP carries the unit of the last dimension set that returned data.
         let unit = data.last?.unit ?? "None"
         var statistics = MetricNaming.standardStatistics + (rule.extendedStatistics ?? [])
@@ -23,7 +25,14 @@ extension CloudWatchCollector {
         statistics += returned.subtracting(statistics).sorted()
         let resourceTags = resourceTagsById(state)
         let labelsBySet = data.map { set in
-            sampleLabels(rule, set.dimensions, job: job, tagSnapshot: tagSnapshot, resourceTags: resourceTags)
+            sampleLabels(
+                rule,
+                set.dimensions,
+                job: job,
+                targetLabels: targetLabels,
+                tagSnapshot: tagSnapshot,
+                resourceTags: resourceTags
+            )
         }
         var families: [MetricFamily] = []
         for statistic in statistics {
@@ -42,11 +51,13 @@ extension CloudWatchCollector {
         return families
     }
 
-    /// `job`, `instance=""`, the dimension labels in dimension order, then the tag labels that do not clash.
+    /// `job`, `instance=""`, the dimension labels in dimension order, `region` and `account_id` when the config
+    /// spans several, then the tag labels; a later label that clashes with an earlier one is dropped (warned once).
     private func sampleLabels(
         _ rule: MetricRule,
         _ dimensions: [MetricDimension],
         job: String,
+        targetLabels: [(name: String, value: String)],
         tagSnapshot: LoadBalancerTagSnapshot,
         resourceTags: [String: [AWSTag]]
     ) -> [(name: String, value: String)] {
@@ -54,11 +65,12 @@ extension CloudWatchCollector {
         for dimension in dimensions {
             labels.append((MetricNaming.dimensionLabel(dimension.name), dimension.value))
         }
-        for tagLabel in tagLabels(rule, dimensions, tagSnapshot: tagSnapshot, resourceTags: resourceTags) {
-            if labels.contains(where: { $0.name == tagLabel.name }) {
-                warnClash(tagLabel.name, rule: rule)
+        let later = targetLabels + tagLabels(rule, dimensions, tagSnapshot: tagSnapshot, resourceTags: resourceTags)
+        for label in later {
+            if labels.contains(where: { $0.name == label.name }) {
+                warnClash(label.name, rule: rule)
             } else {
-                labels.append(tagLabel)
+                labels.append(label)
             }
         }
         return labels
@@ -95,19 +107,21 @@ extension CloudWatchCollector {
 
     /// `aws_resource_info`: one sample per ARN across all rules (the first rule in config order names its `job` and
     /// id label), always present even when empty.
-    func resourceInfoFamily(_ rules: [ScrapeAccumulator.RuleState]) -> MetricFamily {
+    func resourceInfoFamily(_ result: ScrapeAccumulator.Snapshot) -> MetricFamily {
         var seen: Set<String> = []
         var samples: [Sample] = []
-        for (index, state) in rules.enumerated() {
-            let rule = matchers[index].rule
-            guard let tagSelect = rule.tagSelect else { continue }
-            let job = MetricNaming.jobLabel(namespace: rule.awsNamespace)
+        for (planned, state) in zip(plan.rules, result.rules) {
+            guard let tagSelect = planned.rule.tagSelect else { continue }
             for (mapping, id) in zip(state.mappings, state.resourceIds) where seen.insert(mapping.resourceARN).inserted
             {
                 var labels: [(name: String, value: String)] = [
-                    ("job", job), ("instance", ""), ("arn", mapping.resourceARN),
+                    ("job", planned.job), ("instance", ""), ("arn", mapping.resourceARN),
                     (MetricNaming.dimensionLabel(tagSelect.resourceIdDimension), id),
                 ]
+                for label in result.targetLabels[planned.target] ?? []
+                where !labels.contains(where: { $0.name == label.name }) {
+                    labels.append(label)
+                }
                 for tag in mapping.tags {
                     let name = "tag_" + MetricNaming.safeLabelName(tag.key)
                     if !labels.contains(where: { $0.name == name }) { labels.append((name, tag.value)) }
@@ -123,16 +137,14 @@ extension CloudWatchCollector {
         )
     }
 
-    /// The tag cache's age and size.
-    func tagCacheFamilies(
-        _ snapshot: LoadBalancerTagSnapshot,
-        kinds: Set<LoadBalancerAPIKind>,
-        now: Date
-    ) -> [MetricFamily] {
-        guard !kinds.isEmpty else { return [] }
+    /// The tag caches' age (the oldest part of any target's) and size (summed over targets).
+    func tagCacheFamilies(_ tagged: [TaggedTarget], now: Date) -> [MetricFamily] {
+        guard !tagged.isEmpty else { return [] }
         var refreshTimes: [Date?] = []
-        if kinds.contains(.classic) { refreshTimes.append(snapshot.classicRefreshedAt) }
-        if kinds.contains(.v2) { refreshTimes.append(snapshot.v2RefreshedAt) }
+        for target in tagged {
+            if target.kinds.contains(.classic) { refreshTimes.append(target.snapshot.classicRefreshedAt) }
+            if target.kinds.contains(.v2) { refreshTimes.append(target.snapshot.v2RefreshedAt) }
+        }
         let oldest = refreshTimes.contains(where: { $0 == nil }) ? nil : refreshTimes.compactMap { $0 }.min()
         let ageName = "cloudwatch_exporter_load_balancer_tags_cache_age_seconds"
         let age = MetricFamily(
@@ -143,7 +155,7 @@ extension CloudWatchCollector {
             samples: oldest.map { [Sample(name: ageName, value: max(0, now.timeIntervalSince($0)))] } ?? []
         )
         let entriesName = "cloudwatch_exporter_load_balancer_tags_cache_entries"
-        let records = snapshot.allRecords
+        let records = tagged.flatMap(\.snapshot.allRecords)
         let entries = MetricFamily(
             name: entriesName,
             help: "Load balancers in the tag cache, by type.",

@@ -11,16 +11,15 @@ extension CloudWatchCollector {
     /// queries per request, requests run concurrently, every NextToken page followed; each statistic exports its
     /// newest value in the window, and every set fetched is stored with all its datapoints.
     func fetchMetricData(
-        _ index: Int,
+        _ run: RuleRun,
         sets: [[MetricDimension]],
         window: ScrapeWindow,
         at scrapeTime: Date,
         into accumulator: ScrapeAccumulator,
-        limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async {
-        let rule = matchers[index].rule
-        let statistics = (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
+        let rule = run.rule
+        let statistics = run.planned.statistics
         guard !statistics.isEmpty else { return }
         let range = DatapointStore.fetchRange(rule, window: window, now: scrapeTime)
         var queries: [(query: MetricDataQuery, set: Int, statistic: String)] = []
@@ -28,7 +27,7 @@ extension CloudWatchCollector {
         for (setIndex, dimensions) in sets.enumerated() {
             if let answer = store.answer(rule: rule, dimensions: dimensions, window: window, statistics: statistics) {
                 answered += 1
-                if let answer { accumulator.store(rule: index, set: setIndex, data: answer) }
+                if let answer { accumulator.store(rule: run.slot, set: setIndex, data: answer) }
                 continue
             }
             let dimensionKey = dimensions.map { "\($0.name)=\($0.value)" }.sorted().joined(separator: ",")
@@ -60,7 +59,7 @@ extension CloudWatchCollector {
                 requests: max(0, freshRequests - chunks.count),
                 metrics: answered * statistics.count
             )
-            accumulator.countStoreAnswers(rule: index, sets: answered)
+            accumulator.countStoreAnswers(rule: run.slot, sets: answered)
         }
         guard !chunks.isEmpty else { return }
         var results: [String: MetricDataResult] = [:]
@@ -72,9 +71,8 @@ extension CloudWatchCollector {
                     do {
                         let answer = try await self.metricDataPages(
                             chunkQueries,
-                            rule: rule,
+                            run: run,
                             range: range,
-                            limiter: limiter,
                             deadline: deadline
                         )
                         self.metrics.increment(
@@ -84,7 +82,7 @@ extension CloudWatchCollector {
                         )
                         return answer
                     } catch {
-                        self.recordFailure(error, rule: index, accumulator: accumulator)
+                        self.recordFailure(error, run: run, accumulator: accumulator)
                         return nil
                     }
                 }
@@ -96,8 +94,7 @@ extension CloudWatchCollector {
         storeMetricData(
             queries,
             results: results,
-            index: index,
-            statistics: statistics,
+            run: run,
             window: window,
             range: range,
             into: accumulator
@@ -110,13 +107,13 @@ extension CloudWatchCollector {
     private func storeMetricData(
         _ queries: [(query: MetricDataQuery, set: Int, statistic: String)],
         results: [String: MetricDataResult],
-        index: Int,
-        statistics: [String],
+        run: RuleRun,
         window: ScrapeWindow,
         range: ScrapeWindow,
         into accumulator: ScrapeAccumulator
     ) {
-        let rule = matchers[index].rule
+        let rule = run.rule
+        let statistics = run.planned.statistics
         var pointsBySet: [Int: (dimensions: [MetricDimension], values: [Date: [String: Double]])] = [:]
         var incompleteSets: Set<Int> = []
         for entry in queries {
@@ -148,12 +145,12 @@ extension CloudWatchCollector {
                 rule: rule,
                 statistics: statistics
             ) {
-                accumulator.store(rule: index, set: setIndex, data: newest)
+                accumulator.store(rule: run.slot, set: setIndex, data: newest)
             } else if incompleteSets.contains(setIndex) {
                 fallbacks.append((setIndex, set.dimensions))
             }
         }
-        fallBack(rule: index, sets: fallbacks, window: window, into: accumulator)
+        fallBack(run, sets: fallbacks, window: window, into: accumulator)
         metrics.increment(
             .storeMisses,
             [rule.awsNamespace, rule.awsMetricName],
@@ -170,7 +167,7 @@ extension CloudWatchCollector {
                     message: "\(failed.count) queries answered \(first.statusCode): "
                         + first.messages.joined(separator: "; ")
                 ),
-                rule: index,
+                run: run,
                 accumulator: accumulator
             )
         }
@@ -182,11 +179,11 @@ extension CloudWatchCollector {
     /// All pages of one GetMetricData request, with each query's timestamps and values concatenated across pages.
     private func metricDataPages(
         _ queries: [MetricDataQuery],
-        rule: MetricRule,
+        run: RuleRun,
         range window: ScrapeWindow,
-        limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async throws -> [String: MetricDataResult] {
+        let rule = run.rule
         var results: [String: MetricDataResult] = [:]
         let ending = try await Paginator().forEachPage { token in
             let input = GetMetricDataInput(
@@ -195,8 +192,8 @@ extension CloudWatchCollector {
                 endTime: window.end,
                 nextToken: token
             )
-            let output = try await limiter.withSlot {
-                try await apis.cloudWatch.getMetricData(input, deadline: deadline)
+            let output = try await run.limiter.withSlot {
+                try await run.apis.cloudWatch.getMetricData(input, deadline: deadline)
             }
             metrics.increment(.cloudWatchRequests, ["getMetricData", rule.awsNamespace])
             return (output, output.nextToken)

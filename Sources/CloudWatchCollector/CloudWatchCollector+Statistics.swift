@@ -6,24 +6,23 @@ extension CloudWatchCollector {
     /// One GetMetricStatistics call per dimension set the datapoint store cannot answer, run concurrently; each set
     /// exports the newest datapoint of the window.
     func fetchStatistics(
-        _ index: Int,
+        _ run: RuleRun,
         sets: [[MetricDimension]],
         window: ScrapeWindow,
         at scrapeTime: Date,
         into accumulator: ScrapeAccumulator,
-        limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async {
-        let rule = matchers[index].rule
-        let statistics = (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
+        let rule = run.rule
+        let statistics = run.planned.statistics
         let range = DatapointStore.fetchRange(rule, window: window, now: scrapeTime)
         await withTaskGroup(of: Void.self) { group in
             for (setIndex, dimensions) in sets.enumerated() {
                 if let answer = store.answer(rule: rule, dimensions: dimensions, window: window, statistics: statistics)
                 {
                     recordStoreHits(rule, sets: 1, requests: 1, metrics: 1)
-                    accumulator.countStoreAnswers(rule: index, sets: 1)
-                    if let answer { accumulator.store(rule: index, set: setIndex, data: answer) }
+                    accumulator.countStoreAnswers(rule: run.slot, sets: 1)
+                    if let answer { accumulator.store(rule: run.slot, set: setIndex, data: answer) }
                     continue
                 }
                 group.addTask {
@@ -38,8 +37,8 @@ extension CloudWatchCollector {
                         extendedStatistics: rule.extendedStatistics
                     )
                     do {
-                        let output = try await limiter.withSlot {
-                            try await self.apis.cloudWatch.getMetricStatistics(input, deadline: deadline)
+                        let output = try await run.limiter.withSlot {
+                            try await run.apis.cloudWatch.getMetricStatistics(input, deadline: deadline)
                         }
                         self.metrics.increment(.cloudWatchRequests, ["getMetricStatistics", rule.awsNamespace])
                         self.metrics.increment(.metricsRequested, [rule.awsMetricName, rule.awsNamespace])
@@ -58,11 +57,11 @@ extension CloudWatchCollector {
                             rule: rule,
                             statistics: statistics
                         ) {
-                            accumulator.store(rule: index, set: setIndex, data: newest)
+                            accumulator.store(rule: run.slot, set: setIndex, data: newest)
                         }
                     } catch {
-                        self.recordFailure(error, rule: index, accumulator: accumulator)
-                        self.fallBack(rule: index, sets: [(setIndex, dimensions)], window: window, into: accumulator)
+                        self.recordFailure(error, run: run, accumulator: accumulator)
+                        self.fallBack(run, sets: [(setIndex, dimensions)], window: window, into: accumulator)
                     }
                 }
             }
@@ -83,16 +82,20 @@ extension CloudWatchCollector {
     /// After a failed request: the datapoint an earlier fetch of each of `sets` returned, while it is still in
     /// `window` (see ``DatapointStore/lastKnown(rule:dimensions:window:statistics:)``).
     func fallBack(
-        rule index: Int,
+        _ run: RuleRun,
         sets: [(index: Int, dimensions: [MetricDimension])],
         window: ScrapeWindow,
         into accumulator: ScrapeAccumulator
     ) {
-        let rule = matchers[index].rule
-        let statistics = (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
+        let statistics = run.planned.statistics
         for (setIndex, dimensions) in sets {
-            if let data = store.lastKnown(rule: rule, dimensions: dimensions, window: window, statistics: statistics) {
-                accumulator.storeIfAbsent(rule: index, set: setIndex, data: data)
+            if let data = store.lastKnown(
+                rule: run.rule,
+                dimensions: dimensions,
+                window: window,
+                statistics: statistics
+            ) {
+                accumulator.storeIfAbsent(rule: run.slot, set: setIndex, data: data)
             }
         }
     }

@@ -7,8 +7,7 @@ extension CloudWatchCollector {
     /// Every page of GetResources for an `aws_tag_select` rule.
     func taggedResources(
         _ tagSelect: TagSelect,
-        rule: MetricRule,
-        limiter: AsyncLimiter,
+        run: RuleRun,
         deadline: ContinuousClock.Instant?
     ) async throws -> [ResourceTagMapping] {
         let filters = (tagSelect.tagSelections ?? []).map { TagFilter(key: $0.key, values: $0.values) }
@@ -20,13 +19,15 @@ extension CloudWatchCollector {
                 paginationToken: token,
                 resourcesPerPage: 100
             )
-            let page = try await limiter.withSlot { try await apis.tagging.getResources(input, deadline: deadline) }
+            let page = try await run.limiter.withSlot {
+                try await run.apis.tagging.getResources(input, deadline: deadline)
+            }
             metrics.increment(.taggingRequests, ["getResources", tagSelect.resourceTypeSelection])
             return (page, page.paginationToken)
         } consume: { page in
             mappings += page.mappings
         }
-        warnIfIncomplete(ending, operation: "GetResources", rule: rule)
+        warnIfIncomplete(ending, operation: "GetResources", rule: run.rule)
         return mappings
     }
 }

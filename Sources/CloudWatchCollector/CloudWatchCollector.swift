@@ -15,13 +15,14 @@ import Synchronization
 public final class CloudWatchCollector: Sendable {
     /// The config this collector runs.
     public let config: ExporterConfig
-    let matchers: [RuleMatcher]
-    let arnPatterns: [Int: CompiledPattern]
-    let apis: AWSAPIs
-    /// The load balancer tag cache read by every scrape.
-    public let tagCache: LoadBalancerTagCache
+    /// The config compiled: rules per target, names, matchers.
+    public let plan: ScrapePlan
+    /// Each target's AWS APIs and tag cache, in the plan's target order.
+    public let services: [TargetServices]
+    private let servicesByTarget: [AWSTarget: TargetServices]
     let listMetricsCache: ListMetricsCache
-    /// The datapoints fetched per (rule, dimension set); kept across reloads that keep the AWS account and region.
+    /// The datapoints fetched per (rule, target, dimension set); kept across reloads (entries of rules a reload
+    /// removed or changed are dropped).
     public let store: DatapointStore
     /// What each rule's last scrape did, for the status page; kept across reloads like the store.
     public let statusBoard: StatusBoard
@@ -34,8 +35,7 @@ public final class CloudWatchCollector: Sendable {
     /// Creates a collector.
     /// - Parameters:
     ///   - config: The validated config.
-    ///   - apis: The AWS APIs to call.
-    ///   - tagCache: The load balancer tag cache (kept across reloads when the AWS account and region stay the same).
+    ///   - services: The AWS APIs and tag cache of each of the config's targets (``ExporterConfig/targets``).
     ///   - listMetricsCache: The ListMetrics cache (new on every reload, as upstream).
     ///   - store: The datapoint store (a reload passes the previous one on; its entries of removed rules are dropped).
     ///   - statusBoard: Where each scrape reports what it did per rule (a reload passes the previous one on).
@@ -44,11 +44,10 @@ public final class CloudWatchCollector: Sendable {
     ///   - sleepUntilDeadline: Returns when a scrape's deadline has come; tests inject one they control, so that no
     ///     test depends on how fast a busy machine runs.
     ///   - logger: Where rule failures and warnings go.
-    /// - Throws: When a regex of the config does not compile.
+    /// - Throws: When a regex of the config does not compile, or a target of the config has no services.
     public init(
         config: ExporterConfig,
-        apis: AWSAPIs,
-        tagCache: LoadBalancerTagCache,
+        services: [TargetServices],
         listMetricsCache: ListMetricsCache = ListMetricsCache(),
         store: DatapointStore = DatapointStore(),
         statusBoard: StatusBoard = StatusBoard(),
@@ -59,36 +58,59 @@ public final class CloudWatchCollector: Sendable {
         },
         logger: Logger
     ) throws {
+        let byTarget = Dictionary(services.map { ($0.target, $0) }, uniquingKeysWith: { first, _ in first })
         self.config = config
-        self.matchers = try config.rules.map { try RuleMatcher(rule: $0) }
-        var arnPatterns: [Int: CompiledPattern] = [:]
-        for (index, rule) in config.rules.enumerated() {
-            if let tagSelect = rule.tagSelect {
-                arnPatterns[index] = try CompiledPattern(tagSelect.arnResourceIdRegexp, anchored: false)
-            }
-        }
-        self.arnPatterns = arnPatterns
-        self.loadBalancerAPIKinds = Set(
-            config.rules.compactMap { rule in
-                rule.tagLabels.enabled ? LoadBalancerTagSnapshot.kindOfAPI(namespace: rule.awsNamespace) : nil
-            }
-        )
-        self.apis = apis
-        self.tagCache = tagCache
+        self.plan = try ScrapePlan(config: config) { byTarget[$0]?.region ?? $0.region }
+        let missing = plan.targets.filter { byTarget[$0] == nil }
+        guard missing.isEmpty else { throw MissingTargetServices(targets: missing) }
+        self.services = plan.targets.compactMap { byTarget[$0] }
+        self.servicesByTarget = byTarget
         self.listMetricsCache = listMetricsCache
         self.store = store
-        store.retain(rules: Set(config.rules))
+        let planned = Set(plan.rules.map(\.rule))
+        store.retain(rules: planned)
         self.statusBoard = statusBoard
-        statusBoard.retain(rules: Set(config.rules))
+        statusBoard.retain(rules: planned)
         self.metrics = metrics
         self.now = now
         self.sleepUntilDeadline = sleepUntilDeadline
         self.logger = logger
     }
 
-    /// The load balancer APIs whose tags this config needs (rules in the ELB namespaces with tag labels on); fixed for
-    /// the life of the collector, so the scrape and the tag refresher read it without recomputing.
-    public let loadBalancerAPIKinds: Set<LoadBalancerAPIKind>
+    /// Creates a collector for a config with one target (tests, and configs without `regions` or per-rule targets).
+    public convenience init(
+        config: ExporterConfig,
+        apis: AWSAPIs,
+        tagCache: LoadBalancerTagCache,
+        region: String = "us-east-1",
+        store: DatapointStore = DatapointStore(),
+        metrics: SelfMetrics,
+        now: @escaping @Sendable () -> Date = Date.init,
+        sleepUntilDeadline: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = {
+            try await Task.sleep(until: $0, clock: .continuous)
+        },
+        logger: Logger
+    ) throws {
+        try self.init(
+            config: config,
+            services: config.targets.map { TargetServices(target: $0, region: region, apis: apis, tagCache: tagCache) },
+            store: store,
+            metrics: metrics,
+            now: now,
+            sleepUntilDeadline: sleepUntilDeadline,
+            logger: logger
+        )
+    }
+
+    /// A target of the config that was given no services.
+    public struct MissingTargetServices: Error, CustomStringConvertible {
+        /// The targets.
+        public let targets: [AWSTarget]
+        public var description: String { "no AWS client for " + targets.map(\.description).joined(separator: ", ") }
+    }
+
+    /// The services of `target`.
+    public func services(for target: AWSTarget) -> TargetServices? { servicesByTarget[target] }
 
     /// Runs one scrape and returns its families: the rules' families (merged by name), `aws_resource_info`,
     /// `aws_elb_tags`, scrape duration, error and missed requests, and the tag cache gauges.
@@ -96,17 +118,19 @@ public final class CloudWatchCollector: Sendable {
     public func collect(deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
         let started = ContinuousClock.now
         let scrapeTime = now()
-        let accumulator = ScrapeAccumulator(ruleCount: config.rules.count)
-        let limiter = AsyncLimiter(limit: config.maxConcurrentRequests)
-        let kinds = loadBalancerAPIKinds
-        if !kinds.isEmpty {
-            // Only right after start-up: give the first tag refresh a moment, so the first scrape has labels.
-            let tagWait = started.advanced(by: .seconds(5))
-            await tagCache.waitForFirstRefresh(kinds, until: deadline.map { min($0, tagWait) } ?? tagWait)
+        let accumulator = ScrapeAccumulator(ruleCount: plan.rules.count)
+        // Only right after start-up: give the first tag refresh a moment, so the first scrape has labels.
+        let tagWait = started.advanced(by: .seconds(5))
+        let tagDeadline = deadline.map { min($0, tagWait) } ?? tagWait
+        await withTaskGroup(of: Void.self) { group in
+            for service in services {
+                guard let kinds = plan.loadBalancerKinds[service.target], !kinds.isEmpty else { continue }
+                group.addTask { await service.tagCache.waitForFirstRefresh(kinds, until: tagDeadline) }
+            }
         }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await self.collectRules(at: scrapeTime, into: accumulator, limiter: limiter, deadline: deadline)
+                await self.collectRules(at: scrapeTime, into: accumulator, deadline: deadline)
             }
             if let deadline {
                 group.addTask { try? await self.sleepUntilDeadline(deadline) }
@@ -116,15 +140,28 @@ public final class CloudWatchCollector: Sendable {
         }
         let result = accumulator.snapshot
         statusBoard.record(reports(result, at: scrapeTime))
-        let tagSnapshot = tagCache.snapshot
+        let snapshots = Dictionary(services.map { ($0.target, $0.tagCache.snapshot) }, uniquingKeysWith: { a, _ in a })
         var families: [MetricFamily] = []
-        for (index, matcher) in matchers.enumerated() {
-            families += ruleFamilies(matcher.rule, state: result.rules[index], tagSnapshot: tagSnapshot)
+        for (index, planned) in plan.rules.enumerated() {
+            families += ruleFamilies(
+                planned,
+                state: result.rules[index],
+                tagSnapshot: snapshots[planned.target] ?? LoadBalancerTagSnapshot(),
+                targetLabels: result.targetLabels[planned.target] ?? []
+            )
         }
         families = FamilyMerger.merge(families)
-        families.append(resourceInfoFamily(result.rules))
-        if config.tagLabels.infoMetric, !kinds.isEmpty {
-            families.append(ElbTagsFamily.make(tagSnapshot))
+        families.append(resourceInfoFamily(result))
+        let tagged = services.compactMap { service -> TaggedTarget? in
+            guard let kinds = plan.loadBalancerKinds[service.target], !kinds.isEmpty else { return nil }
+            return TaggedTarget(
+                snapshot: snapshots[service.target] ?? LoadBalancerTagSnapshot(),
+                kinds: kinds,
+                labels: result.targetLabels[service.target] ?? []
+            )
+        }
+        if config.tagLabels.infoMetric, !tagged.isEmpty {
+            families.append(ElbTagsFamily.make(tagged.map { ($0.snapshot, $0.labels) }))
         }
         let duration = started.duration(to: .now)
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -138,6 +175,7 @@ public final class CloudWatchCollector: Sendable {
         families.append(
             gauge("cloudwatch_exporter_scrape_error", "Non-zero if this scrape failed.", result.failed ? 1 : 0)
         )
+        if plan.labelsRegion || plan.labelsAccount { families.append(targetErrorFamily(result)) }
         families.append(
             gauge(
                 "cloudwatch_exporter_scrape_missed_requests",
@@ -145,20 +183,42 @@ public final class CloudWatchCollector: Sendable {
                 Double(result.missedRequests)
             )
         )
-        families += tagCacheFamilies(tagSnapshot, kinds: kinds, now: scrapeTime)
+        families += tagCacheFamilies(tagged, now: scrapeTime)
         return families
     }
 
+    /// A target with load balancer tags: its snapshot, the kinds it refreshes and its `region`/`account_id` labels.
+    struct TaggedTarget {
+        let snapshot: LoadBalancerTagSnapshot
+        let kinds: Set<LoadBalancerAPIKind>
+        let labels: [(name: String, value: String)]
+    }
+
+    /// `cloudwatch_exporter_target_scrape_error`: per region and account, whether any of its calls failed.
+    private func targetErrorFamily(_ result: ScrapeAccumulator.Snapshot) -> MetricFamily {
+        let name = "cloudwatch_exporter_target_scrape_error"
+        let samples = services.map { service in
+            let account = result.targetLabels[service.target]?.first { $0.name == "account_id" }?.value
+            return Sample(
+                name: name,
+                labels: [("region", service.region), ("account_id", account ?? "")],
+                value: result.failedTargets.contains(service.target) ? 1 : 0
+            )
+        }
+        return MetricFamily(
+            name: name,
+            help: "Non-zero if an AWS call of this region and account failed in this scrape.",
+            type: .gauge,
+            samples: samples
+        )
+    }
+
     /// What this scrape did per rule, for the status board.
-    private func reports(
-        _ result: (rules: [ScrapeAccumulator.RuleState], failed: Bool, missedRequests: Int),
-        at scrapeTime: Date
-    ) -> [RuleReport] {
-        zip(matchers, result.rules).map { matcher, state in
-            let rule = matcher.rule
-            let statistics = (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
+    private func reports(_ result: ScrapeAccumulator.Snapshot, at scrapeTime: Date) -> [RuleReport] {
+        zip(plan.rules, result.rules).map { planned, state in
+            let rule = planned.rule
             let series = state.sets.values.reduce(0) { total, data in
-                total + statistics.filter { data.values[$0] != nil }.count
+                total + planned.statistics.filter { data.values[$0] != nil }.count
             }
             let loadBalancers = state.sets.values.compactMap { data in
                 data.dimensions.first { $0.name == "LoadBalancerName" || $0.name == "LoadBalancer" }?.value
@@ -179,88 +239,120 @@ public final class CloudWatchCollector: Sendable {
         }
     }
 
+    /// Learns each target's `region` and `account_id` labels (when the plan has them), then runs every rule, each
+    /// bounded by its target's limiter and the scrape's global one.
     private func collectRules(
         at scrapeTime: Date,
         into accumulator: ScrapeAccumulator,
-        limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async {
+        let global = AsyncLimiter(limit: config.maxConcurrentRequests)
+        let perTarget = config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests
+        var limiters: [AWSTarget: AsyncLimiter] = [:]
+        for service in services { limiters[service.target] = AsyncLimiter(limit: perTarget, parent: global) }
+        let identities = await targetLabels()
+        for (target, identity) in identities {
+            if case .success(let labels) = identity { accumulator.setTargetLabels(target, labels) }
+        }
         await withTaskGroup(of: Void.self) { group in
-            for index in matchers.indices {
+            for (slot, planned) in plan.rules.enumerated() {
+                guard let service = services(for: planned.target), let limiter = limiters[planned.target] else {
+                    continue
+                }
+                let run = RuleRun(slot: slot, planned: planned, services: service, limiter: limiter)
+                if case .failure(let error) = identities[planned.target] {
+                    recordFailure(error, run: run, accumulator: accumulator)
+                    continue
+                }
                 group.addTask {
-                    await self.collectRule(
-                        index,
-                        at: scrapeTime,
-                        into: accumulator,
-                        limiter: limiter,
-                        deadline: deadline
-                    )
+                    await self.collectRule(run, at: scrapeTime, into: accumulator, deadline: deadline)
                 }
             }
         }
     }
 
+    typealias TargetLabels = Result<[(name: String, value: String)], any Error>
+
+    /// Per target, its `region` and `account_id` labels, as far as the plan labels them; a failed account lookup
+    /// (STS unreachable) fails that target's rules only.
+    private func targetLabels() async -> [AWSTarget: TargetLabels] {
+        let plan = self.plan
+        return await withTaskGroup(of: (AWSTarget, TargetLabels).self) { group in
+            for service in services {
+                group.addTask {
+                    var labels: [(name: String, value: String)] = []
+                    if plan.labelsRegion { labels.append(("region", service.region)) }
+                    if plan.labelsAccount {
+                        do {
+                            labels.append(("account_id", try await service.accountID()))
+                        } catch {
+                            return (service.target, .failure(error))
+                        }
+                    }
+                    return (service.target, .success(labels))
+                }
+            }
+            var result: [AWSTarget: TargetLabels] = [:]
+            for await (target, labels) in group { result[target] = labels }
+            return result
+        }
+    }
+
     private func collectRule(
-        _ index: Int,
+        _ run: RuleRun,
         at scrapeTime: Date,
         into accumulator: ScrapeAccumulator,
-        limiter: AsyncLimiter,
         deadline: ContinuousClock.Instant?
     ) async {
-        let matcher = matchers[index]
-        let rule = matcher.rule
+        let rule = run.rule
+        let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
         do {
             var resourceIds: [String] = []
             var taggedResourceIds: Set<String>?
             if let tagSelect = rule.tagSelect {
-                let mappings = try await taggedResources(tagSelect, rule: rule, limiter: limiter, deadline: deadline)
-                let pattern = arnPatterns[index]
+                let mappings = try await taggedResources(tagSelect, run: run, deadline: deadline)
+                let pattern = run.planned.arnPattern
                 resourceIds = mappings.map { pattern?.firstNonEmptyGroup(in: $0.resourceARN) ?? "" }
-                accumulator.storeTaggedResources(rule: index, mappings: mappings, resourceIds: resourceIds)
+                accumulator.storeTaggedResources(rule: run.slot, mappings: mappings, resourceIds: resourceIds)
                 if tagSelect.tagSelections != nil { taggedResourceIds = Set(resourceIds) }
             }
             let (sets, discovery) = try await dimensionSets(
-                matcher,
+                run,
                 resourceIds: resourceIds,
                 taggedResourceIds: taggedResourceIds,
                 now: scrapeTime,
-                limiter: limiter,
                 deadline: deadline
             )
-            accumulator.recordDiscovery(rule: index, discovery)
-            let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
+            accumulator.recordDiscovery(rule: run.slot, discovery)
             if rule.useGetMetricData {
                 await fetchMetricData(
-                    index,
+                    run,
                     sets: sets,
                     window: window,
                     at: scrapeTime,
                     into: accumulator,
-                    limiter: limiter,
                     deadline: deadline
                 )
             } else {
                 await fetchStatistics(
-                    index,
+                    run,
                     sets: sets,
                     window: window,
                     at: scrapeTime,
                     into: accumulator,
-                    limiter: limiter,
                     deadline: deadline
                 )
             }
             store.prune(rule: rule, keeping: Set(sets), window: window)
         } catch {
-            recordFailure(error, rule: index, accumulator: accumulator)
+            recordFailure(error, run: run, accumulator: accumulator)
             // Discovery failed (ListMetrics throttled, or past the deadline): the dimension sets the store knows keep
             // their datapoints while those are in the window. Not for aws_tag_select rules, whose sets depend on
             // the tags of the moment.
             guard rule.tagSelect == nil else { return }
-            let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
             let known = store.dimensionSets(rule: rule)
             fallBack(
-                rule: index,
+                run,
                 sets: known.enumerated().map { (index: $0.offset, dimensions: $0.element) },
                 window: window,
                 into: accumulator
@@ -269,25 +361,21 @@ public final class CloudWatchCollector: Sendable {
     }
 
     /// Counts and logs a failed AWS call of `rule`; a call abandoned at the deadline counts as missed instead.
-    func recordFailure(_ error: any Error, rule index: Int, accumulator: ScrapeAccumulator) {
-        let rule = matchers[index].rule
+    func recordFailure(_ error: any Error, run: RuleRun, accumulator: ScrapeAccumulator) {
+        let rule = run.rule
         if Task.isCancelled || error is CancellationError {
-            accumulator.markFailed(missedRequest: true)
+            accumulator.markFailed(target: run.planned.target, missedRequest: true)
             return
         }
         let code = (error as? AWSError)?.code ?? String(describing: type(of: error))
-        if let failure = RuleFailure(error, time: now()) { accumulator.recordFailure(rule: index, failure) }
-        if (error as? AWSError)?.kind == .timeout {
-            accumulator.markFailed(missedRequest: true)
-        } else {
-            accumulator.markFailed(missedRequest: false)
-        }
+        if let failure = RuleFailure(error, time: now()) { accumulator.recordFailure(rule: run.slot, failure) }
+        accumulator.markFailed(target: run.planned.target, missedRequest: (error as? AWSError)?.kind == .timeout)
         metrics.increment(.ruleErrors, [rule.awsNamespace, rule.awsMetricName, code])
         logger.warning(
             "CloudWatch scrape failed for a rule; its other series and the other rules are kept",
             metadata: [
                 "rule.namespace": "\(rule.awsNamespace)", "rule.metric_name": "\(rule.awsMetricName)",
-                "aws.error_code": "\(code)", "error": "\(error)",
+                "aws.region": "\(run.services.region)", "aws.error_code": "\(code)", "error": "\(error)",
             ]
         )
     }
@@ -309,5 +397,29 @@ public final class CloudWatchCollector: Sendable {
 
     func gauge(_ name: String, _ help: String, _ value: Double) -> MetricFamily {
         MetricFamily(name: name, help: help, type: .gauge, samples: [Sample(name: name, value: value)])
+    }
+}
+
+extension CloudWatchCollector {
+    /// Refreshes the load balancer tag caches of `targets` (every target that needs tags when `nil`), targets
+    /// concurrently, each with at most `max_concurrent_requests_per_region` DescribeTags calls in flight.
+    public func refreshTags(of targets: Set<AWSTarget>? = nil, deadline: ContinuousClock.Instant?) async {
+        let concurrency = config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests
+        await withTaskGroup(of: Void.self) { group in
+            for service in services where targets?.contains(service.target) ?? true {
+                guard let kinds = plan.loadBalancerKinds[service.target], !kinds.isEmpty else { continue }
+                group.addTask {
+                    await service.tagCache.refresh(
+                        kinds,
+                        apis: service.apis,
+                        concurrency: concurrency,
+                        metrics: self.metrics,
+                        now: self.now,
+                        deadline: deadline,
+                        logger: self.logger
+                    )
+                }
+            }
+        }
     }
 }

@@ -6,10 +6,16 @@ import Exposition
 enum ElbTagsFamily {
     static let name = "aws_elb_tags"
 
-    static func make(_ snapshot: LoadBalancerTagSnapshot) -> MetricFamily {
-        let samples = snapshot.allRecords.map { record in
+    /// - Parameter targets: Each target's snapshot with its `region` and `account_id` labels (none with one
+    ///   region and account), which come right after the load balancer's name.
+    static func make(_ targets: [(snapshot: LoadBalancerTagSnapshot, labels: [(name: String, value: String)])])
+        -> MetricFamily
+    {
+        let samples = targets.flatMap { target in target.snapshot.allRecords.map { (target.labels, $0) } }.map {
+            targetLabels,
+            record in
             let identity = record.kind == .classic ? "load_balancer_name" : "load_balancer"
-            var labels: [(name: String, value: String)] = [(identity, record.dimensionValue)]
+            var labels: [(name: String, value: String)] = [(identity, record.dimensionValue)] + targetLabels
             for tag in record.tags {
                 let name = labelName(forTagKey: tag.key)
                 if !name.isEmpty, !labels.contains(where: { $0.name == name }) { labels.append((name, tag.value)) }

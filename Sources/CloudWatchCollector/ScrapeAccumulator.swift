@@ -1,4 +1,5 @@
 import AWSClient
+import ExporterConfig
 import Foundation
 import Synchronization
 
@@ -18,16 +19,25 @@ final class ScrapeAccumulator: Sendable {
         var storeAnswered = 0
     }
 
-    private struct State {
+    /// Everything the scrape gathered.
+    struct Snapshot {
         var rules: [RuleState]
         var failed = false
         var missedRequests = 0
+        /// Each target's `region` and `account_id` labels (empty with one region and account).
+        var targetLabels: [AWSTarget: [(name: String, value: String)]] = [:]
+        /// Targets with a failed call in this scrape.
+        var failedTargets: Set<AWSTarget> = []
     }
 
-    private let state: Mutex<State>
+    private let state: Mutex<Snapshot>
 
     init(ruleCount: Int) {
-        state = Mutex(State(rules: Array(repeating: RuleState(), count: ruleCount)))
+        state = Mutex(Snapshot(rules: Array(repeating: RuleState(), count: ruleCount)))
+    }
+
+    func setTargetLabels(_ target: AWSTarget, _ labels: [(name: String, value: String)]) {
+        state.withLock { $0.targetLabels[target] = labels }
     }
 
     func store(rule: Int, set: Int, data: DimensionSetData) {
@@ -63,14 +73,13 @@ final class ScrapeAccumulator: Sendable {
         state.withLock { $0.rules[rule].storeAnswered += sets }
     }
 
-    func markFailed(missedRequest: Bool) {
+    func markFailed(target: AWSTarget, missedRequest: Bool) {
         state.withLock {
             $0.failed = true
+            $0.failedTargets.insert(target)
             if missedRequest { $0.missedRequests += 1 }
         }
     }
 
-    var snapshot: (rules: [RuleState], failed: Bool, missedRequests: Int) {
-        state.withLock { ($0.rules, $0.failed, $0.missedRequests) }
-    }
+    var snapshot: Snapshot { state.withLock { $0 } }
 }

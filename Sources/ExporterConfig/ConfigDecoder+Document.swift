@@ -23,24 +23,7 @@ extension ConfigDecoder {
         let values = Dictionary(pairs.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var config = ExporterConfig()
 
-        if let entry = values["region"], !entry.value.isNull, let region = nonEmptyString(entry.value, .top("region")) {
-            if region.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
-                config.region = region
-            } else {
-                error(entry.value, .top("region"), "\"\(region)\" is not an AWS region name such as us-east-1")
-            }
-        }
-        if let entry = values["role_arn"], !entry.value.isNull,
-            let roleARN = nonEmptyString(entry.value, .top("role_arn"))
-        {
-            // Unlike upstream (which needs `region` to build its STS client), a role without a region is fine:
-            // the region comes from the environment, profile or instance metadata.
-            if roleARN.hasPrefix("arn:") {
-                config.roleARN = roleARN
-            } else {
-                error(entry.value, .top("role_arn"), "expected a role ARN such as arn:aws:iam::123456789012:role/name")
-            }
-        }
+        decodeTargets(values, into: &config)
 
         var defaults = RuleDefaults()
         if let value = timing("period_seconds", in: values, path: .root) { defaults.periodSeconds = value }
@@ -86,6 +69,7 @@ extension ConfigDecoder {
         for (index, item) in items.enumerated() {
             let path = KeyPath.top("metrics").index(index)
             guard let rule = rule(item, path: path, defaults: defaults, config: config) else { continue }
+            checkPartitions(rule, config: config, node: item, path: path)
             if let first = firstIndexOfRule[rule] {
                 // Upstream would print the same families twice (and crash at load if both set a cache TTL).
                 warning(item, path, "this rule repeats metrics[\(first)]; it only adds AWS requests")
@@ -147,6 +131,9 @@ extension ConfigDecoder {
             return value
         }
         if let value = integer("max_concurrent_requests", &self) { config.maxConcurrentRequests = value }
+        if let value = integer("max_concurrent_requests_per_region", &self) {
+            config.maxConcurrentRequestsPerRegion = value
+        }
         if let value = integer("aws_max_attempts", &self) { config.aws.maxAttempts = value }
         if let value = seconds("aws_retry_base_delay_seconds", &self) { config.aws.retryBaseDelaySeconds = value }
         if let value = seconds("aws_retry_max_delay_seconds", &self) { config.aws.retryMaxDelaySeconds = value }

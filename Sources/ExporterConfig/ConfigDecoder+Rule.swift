@@ -5,8 +5,6 @@ extension ConfigDecoder {
         guard let pairs = mapping(node, path) else { return nil }
         checkKeys(pairs, known: ConfigLoader.knownRuleKeys, path: path) { key in
             switch key {
-            case "region", "role_arn":
-                "\(key) is only read at the top level (one exporter per region and account)"
             case _ where ConfigLoader.knownTopLevelKeys.contains(key):
                 "\(key) is only read at the top level"
             default:
@@ -28,6 +26,12 @@ extension ConfigDecoder {
         var rule = MetricRule(awsNamespace: namespace ?? "", awsMetricName: metricName ?? "")
 
         if let entry = values["help"], !entry.value.isNull { rule.help = string(entry.value, path.key("help")) }
+        if let entry = values["region"], !entry.value.isNull {
+            rule.region = regionName(entry.value, path.key("region"))
+        }
+        if let entry = values["role_arn"], !entry.value.isNull {
+            rule.roleARN = roleARN(entry.value, path.key("role_arn"))
+        }
         if let entry = values["aws_dimensions"], !entry.value.isNull {
             rule.awsDimensions = stringList(entry.value, path.key("aws_dimensions"))
         }

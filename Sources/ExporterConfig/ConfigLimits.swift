@@ -92,6 +92,13 @@ extension ConfigLimit {
             reason: "CloudWatch throttles long before that"
         ),
         ConfigLimit(
+            key: "max_concurrent_requests_per_region",
+            minimum: 1,
+            minimumIsExclusive: false,
+            maximum: 1_000,
+            reason: "CloudWatch throttles long before that"
+        ),
+        ConfigLimit(
             key: "aws_max_attempts",
             minimum: 1,
             minimumIsExclusive: false,

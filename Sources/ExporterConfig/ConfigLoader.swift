@@ -10,13 +10,14 @@ public enum ConfigLoader {
         "use_get_metric_data", "list_metrics_cache_ttl", "warn_on_empty_list_dimensions", "tag_labels",
         "max_concurrent_requests", "aws_max_attempts", "aws_retry_base_delay_seconds", "aws_retry_max_delay_seconds",
         "aws_connect_timeout_seconds", "aws_request_timeout_seconds", "scrape_timeout_margin_seconds", "settle_seconds",
+        "regions", "role_arns", "max_concurrent_requests_per_region",
     ]
     /// Every key allowed in an entry of `metrics`.
     public static let knownRuleKeys = [
         "aws_namespace", "aws_metric_name", "help", "aws_dimensions", "aws_dimension_select",
         "aws_dimension_select_regex", "aws_statistics", "aws_extended_statistics", "period_seconds", "range_seconds",
         "delay_seconds", "set_timestamp", "use_get_metric_data", "warn_on_empty_list_dimensions",
-        "list_metrics_cache_ttl", "aws_tag_select", "tag_labels", "settle_seconds",
+        "list_metrics_cache_ttl", "aws_tag_select", "tag_labels", "settle_seconds", "region", "role_arn",
     ]
     /// Every key allowed in `aws_tag_select`.
     public static let knownTagSelectKeys = [

@@ -42,6 +42,10 @@ public struct MetricRule: Sendable, Hashable {
     public var tagSelect: TagSelect?
     /// The effective tag label settings: the top-level `tag_labels` overridden by the rule's own.
     public var tagLabels: TagLabelSettings
+    /// The rule's own `region` (upstream ignores it; here it overrides the top-level `region` and `regions`).
+    public var region: String?
+    /// The rule's own `role_arn` (upstream ignores it; here it overrides the top-level `role_arn` and `role_arns`).
+    public var roleARN: String?
 
     /// Creates a rule; defaults are cloudwatch_exporter's.
     public init(
@@ -62,7 +66,9 @@ public struct MetricRule: Sendable, Hashable {
         warnOnEmptyListDimensions: Bool = false,
         listMetricsCacheTTL: Int? = nil,
         tagSelect: TagSelect? = nil,
-        tagLabels: TagLabelSettings = TagLabelSettings()
+        tagLabels: TagLabelSettings = TagLabelSettings(),
+        region: String? = nil,
+        roleARN: String? = nil
     ) {
         self.awsNamespace = awsNamespace
         self.awsMetricName = awsMetricName
@@ -82,6 +88,8 @@ public struct MetricRule: Sendable, Hashable {
         self.listMetricsCacheTTL = listMetricsCacheTTL
         self.tagSelect = tagSelect
         self.tagLabels = tagLabels
+        self.region = region
+        self.roleARN = roleARN
     }
 
     /// The settle time in force: `settle_seconds`, never more than `delay_seconds`.

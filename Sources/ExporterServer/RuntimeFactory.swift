@@ -44,67 +44,66 @@ public struct RuntimeFactory: Sendable {
 
     /// Builds the runtime for `config`, reusing what `previous` has that the reload did not change (upstream
     /// ignores region and role changes until restart; we apply them): the transport when the connection settings
-    /// are the same, the AWS client when the transport, region, role and AWS settings are, and the tag cache, the
-    /// datapoint store and the status board when the account and region are. A replaced transport is shut down
-    /// when the last collection on it ends (``AsyncHTTPClientTransport``).
+    /// are the same; per target (region and credential source), the AWS client when the transport and AWS settings
+    /// are, and the tag cache whenever the target stays. The datapoint store and the status board are always kept:
+    /// their entries are keyed by rule and target, and those of removed rules and targets are dropped. A replaced
+    /// transport is shut down when the last collection on it ends (``AsyncHTTPClientTransport``).
     public func make(config: ExporterConfig, previous: ExporterRuntime?) async throws -> ExporterRuntime {
         let transportSettings = TransportSettings(config)
-        let transport =
-            previous.flatMap { $0.transportSettings == transportSettings ? $0.transport : nil }
-            ?? makeTransport(transportSettings)
-        let client: AWSClient
-        if let previous, previous.transportSettings == transportSettings, previous.sharesAccount(with: config),
-            previous.config.aws == config.aws
-        {
-            client = previous.client
-        } else {
-            client = try await AWSClient.make(
-                settings: Self.clientSettings(config),
-                environment: environment,
-                transport: transport,
-                observer: metrics,
-                logger: logger
+        let sameTransport = previous?.transportSettings == transportSettings
+        let transport = previous.flatMap { sameTransport ? $0.transport : nil } ?? makeTransport(transportSettings)
+        // One credential chain and one AssumeRole session per role, whatever the number of regions it runs in.
+        let credentials = CredentialSources()
+        var clients: [AWSTarget: AWSClient] = [:]
+        var services: [TargetServices] = []
+        for target in config.targets {
+            let client: AWSClient
+            if let previous, sameTransport, previous.config.aws == config.aws, let kept = previous.clients[target] {
+                client = kept
+            } else {
+                client = try await AWSClient.make(
+                    settings: Self.clientSettings(config, target: target),
+                    environment: environment,
+                    transport: transport,
+                    observer: metrics,
+                    credentialSources: credentials,
+                    logger: logger
+                )
+            }
+            clients[target] = client
+            services.append(
+                TargetServices(
+                    target: target,
+                    region: client.region,
+                    apis: AWSAPIs(client: client),
+                    tagCache: previous?.collector.services(for: target)?.tagCache ?? LoadBalancerTagCache(),
+                    accountID: { try await client.accountID() }
+                )
             )
         }
-        let tagCache: LoadBalancerTagCache
-        let store: DatapointStore
-        let statusBoard: StatusBoard
-        if let previous, previous.sharesAccount(with: config) {
-            tagCache = previous.collector.tagCache
-            // Same account and region: the datapoints of rules the reload did not change are still right.
-            store = previous.collector.store
-            statusBoard = previous.collector.statusBoard
-        } else {
-            tagCache = LoadBalancerTagCache()
-            store = DatapointStore()
-            statusBoard = StatusBoard()
-        }
-        let apis = AWSAPIs(client: client)
         let collector = try CloudWatchCollector(
             config: config,
-            apis: apis,
-            tagCache: tagCache,
+            services: services,
             listMetricsCache: ListMetricsCache(),
-            store: store,
-            statusBoard: statusBoard,
+            store: previous?.collector.store ?? DatapointStore(),
+            statusBoard: previous?.collector.statusBoard ?? StatusBoard(),
             metrics: metrics,
             logger: logger
         )
         return ExporterRuntime(
             config: config,
-            client: client,
-            apis: apis,
+            clients: clients,
             collector: collector,
             transport: transport,
             transportSettings: transportSettings
         )
     }
 
-    /// The AWS client settings of a config.
-    static func clientSettings(_ config: ExporterConfig) -> AWSClientSettings {
+    /// The AWS client settings of a config's target.
+    static func clientSettings(_ config: ExporterConfig, target: AWSTarget) -> AWSClientSettings {
         AWSClientSettings(
-            region: config.region,
-            roleARN: config.roleARN,
+            region: target.region,
+            roleARN: target.roleARN,
             retry: RetryPolicy(
                 maxAttempts: config.aws.maxAttempts,
                 baseDelay: CheckedTime.duration(seconds: config.aws.retryBaseDelaySeconds),

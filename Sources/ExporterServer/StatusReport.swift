@@ -70,27 +70,38 @@ public struct StatusReport: Sendable {
         let runtime = state.current
         let collector = runtime.collector
         let config = runtime.config
-        let snapshot = collector.tagCache.snapshot
-        let rules = config.rules.map { rule in
-            ruleStatus(rule, status: collector.statusBoard.status(of: rule))
+        let plan = collector.plan
+        let several = collector.services.count > 1
+        let rules = plan.rules.map { planned in
+            ruleStatus(
+                planned.rule,
+                status: collector.statusBoard.status(of: planned.rule),
+                target: several ? planned.target : nil
+            )
         }
         var tagsRefreshed: [(service: String, time: Date?)] = []
-        if collector.loadBalancerAPIKinds.contains(.classic) {
-            tagsRefreshed.append(("elb", snapshot.classicRefreshedAt))
+        var records: [LoadBalancerRecord] = []
+        for service in collector.services {
+            let kinds = plan.loadBalancerKinds[service.target] ?? []
+            let snapshot = service.tagCache.snapshot
+            let suffix = several ? " (\(service.target))" : ""
+            if kinds.contains(.classic) { tagsRefreshed.append(("elb" + suffix, snapshot.classicRefreshedAt)) }
+            if kinds.contains(.v2) { tagsRefreshed.append(("elbv2" + suffix, snapshot.v2RefreshedAt)) }
+            if !kinds.isEmpty { records += snapshot.allRecords }
         }
-        if collector.loadBalancerAPIKinds.contains(.v2) { tagsRefreshed.append(("elbv2", snapshot.v2RefreshedAt)) }
+        let clients = collector.services.compactMap { runtime.clients[$0.target] }
         let process = Process(
             version: BuildInfo.version,
             revision: BuildInfo.revision,
             configFile: state.configPath,
             started: state.startTime,
             lastConfigLoad: state.lastConfigLoad,
-            region: runtime.client.region,
-            credentialSource: runtime.client.credentialSource,
+            region: unique(clients.map(\.region)).joined(separator: ", "),
+            credentialSource: unique(clients.map(\.credentialSource)).joined(separator: ", "),
             tagsRefreshed: tagsRefreshed
         )
         let (loadBalancers, untagged) = loadBalancerStatus(
-            snapshot,
+            records,
             rules: rules,
             config: config,
             board: collector.statusBoard
@@ -105,7 +116,13 @@ public struct StatusReport: Sendable {
         )
     }
 
-    private static func ruleStatus(_ rule: MetricRule, status: StatusBoard.RuleStatus?) -> Rule {
+    private static func unique(_ values: [String]) -> [String] {
+        var seen: Set<String> = []
+        return values.filter { seen.insert($0).inserted }
+    }
+
+    /// - Parameter target: Named after the rule when the config has several targets.
+    private static func ruleStatus(_ rule: MetricRule, status: StatusBoard.RuleStatus?, target: AWSTarget?) -> Rule {
         let report = status?.last
         var discovery = report?.discovery
         if discovery?.source == .listMetricsCache, var counts = status?.lastListMetrics {
@@ -114,7 +131,7 @@ public struct StatusReport: Sendable {
         }
         return Rule(
             rule: rule,
-            name: "\(rule.awsNamespace)/\(rule.awsMetricName)",
+            name: "\(rule.awsNamespace)/\(rule.awsMetricName)" + (target.map { " in \($0)" } ?? ""),
             lastScrape: report?.scrapeTime,
             window: report?.window,
             discovery: discovery,
@@ -127,7 +144,7 @@ public struct StatusReport: Sendable {
     }
 
     private static func loadBalancerStatus(
-        _ snapshot: LoadBalancerTagSnapshot,
+        _ records: [LoadBalancerRecord],
         rules: [Rule],
         config: ExporterConfig,
         board: StatusBoard
@@ -144,7 +161,7 @@ public struct StatusReport: Sendable {
         }
         let namespacesWithRules = Set(rules.map(\.rule.awsNamespace))
         var loadBalancers: [LoadBalancer] = []
-        for record in snapshot.allRecords {
+        for record in records {
             let labels = deriver.labels(for: record.tags)
             func label(_ name: String?) -> String? {
                 guard let name else { return nil }

@@ -44,18 +44,7 @@ struct ScrapeOnce: AsyncParsableCommand {
         do {
             let runtime = try await factory.make(config: loaded.config, previous: nil)
             let deadline = ContinuousClock.now.advanced(by: CheckedTime.duration(seconds: timeout))
-            let kinds = runtime.collector.loadBalancerAPIKinds
-            if !kinds.isEmpty {
-                await runtime.collector.tagCache.refresh(
-                    kinds,
-                    apis: runtime.apis,
-                    concurrency: loaded.config.maxConcurrentRequests,
-                    metrics: metrics,
-                    now: Date.init,
-                    deadline: deadline,
-                    logger: logger
-                )
-            }
+            await runtime.collector.refreshTags(deadline: deadline)
             // The server's path: the same families as /metrics, process metrics included.
             let state = ExporterState(initial: runtime, configPath: file, factory: factory, warnings: loaded.warnings)
             let families = await state.scrape(deadline: deadline)

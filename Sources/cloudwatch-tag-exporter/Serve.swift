@@ -135,7 +135,8 @@ struct Serve: AsyncParsableCommand {
             metadata: [
                 "version": "\(BuildInfo.version)", "revision": "\(BuildInfo.revision)",
                 "listen_address": "\(address)", "config.file": "\(path)",
-                "config.rules": "\(loaded.config.rules.count)", "aws.region": "\(state.current.client.region)",
+                "config.rules": "\(loaded.config.rules.count)",
+                "aws.regions": "\(Set(state.current.clients.values.map(\.region)).sorted().joined(separator: ","))",
                 "web.config.file": "\(webConfigFile ?? "")", "tls": "\(webConfig?.servesTLS ?? false)",
             ]
         )

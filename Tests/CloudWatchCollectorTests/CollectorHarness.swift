@@ -43,19 +43,12 @@ struct CollectorHarness {
     }
 
     func refreshTags() async {
-        await collector.tagCache.refresh(
-            collector.loadBalancerAPIKinds,
-            apis: aws.apis,
-            metrics: metrics,
-            now: { CollectorHarness.now },
-            deadline: nil,
-            logger: Logger(label: "test")
-        )
+        await collector.refreshTags(deadline: nil)
     }
 
     /// Scrapes; the first scrape refreshes the tag cache first, as the server's refresher does at start-up.
     func scrape(deadline: ContinuousClock.Instant? = nil) async -> Scrape {
-        if !collector.loadBalancerAPIKinds.isEmpty, collector.tagCache.snapshot.classicRefreshedAt == nil,
+        if !collector.plan.allLoadBalancerKinds.isEmpty, collector.tagCache.snapshot.classicRefreshedAt == nil,
             collector.tagCache.snapshot.v2RefreshedAt == nil
         {
             await refreshTags()
@@ -98,3 +91,8 @@ func metric(_ namespace: String, _ name: String, _ dimensions: [MetricDimension]
 
 let job = "job"
 let instance = "instance"
+
+extension CloudWatchCollector {
+    /// The tag cache of the first target (every harness config has one target unless a test says otherwise).
+    var tagCache: LoadBalancerTagCache { services[0].tagCache }
+}
