@@ -91,7 +91,8 @@ public final class AWSClient: Sendable {
                 sts: sts,
                 logger: logger
             )
-            return .init(provider: chain, source: chain.source)
+            let account = AccountLookup(known: nil) { try await sts.callerAccount(using: chain, region: region) }
+            return .init(provider: chain, source: chain.source, account: account)
         }
         var entry = base
         if let roleARN = settings.roleARN, !roleARN.isEmpty {
@@ -106,7 +107,8 @@ public final class AWSClient: Sendable {
                         sts: sts,
                         logger: logger
                     ),
-                    source: "assume-role from \(base.source)"
+                    source: "assume-role from \(base.source)",
+                    account: AccountLookup(known: AccountLookup.account(ofRoleARN: roleARN))
                 )
             }
         }
@@ -142,8 +144,6 @@ public final class AWSClient: Sendable {
             logger.warning("Resource Groups Tagging API unavailable", metadata: ["error": "\(error)"])
             tagging = TaggingClient(unavailable: error)
         }
-        let knownAccount = settings.roleARN.flatMap(AccountLookup.account(ofRoleARN:))
-        let signingCredentials = credentials
         return AWSClient(
             region: region,
             cloudWatch: cloudWatch,
@@ -151,9 +151,7 @@ public final class AWSClient: Sendable {
             elbv2: elbv2,
             tagging: tagging,
             credentialSource: credentialSource,
-            accountLookup: AccountLookup(known: knownAccount) {
-                try await sts.callerAccount(using: signingCredentials, region: region)
-            }
+            accountLookup: entry.account
         )
     }
 }

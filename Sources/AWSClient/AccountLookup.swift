@@ -2,8 +2,10 @@ import Synchronization
 
 /// The account id of a credential source, looked up at most once: known from a role ARN, or asked of STS
 /// `GetCallerIdentity` on first use and cached (a failed lookup is not cached, so the next scrape tries again).
+/// Callers that ask while a lookup is out wait for that one, so the regions of one source make one call.
 public final class AccountLookup: Sendable {
     private let cached: Mutex<String?>
+    private let pending = Mutex<Task<String, any Error>?>(nil)
     private let lookUp: @Sendable () async throws -> String
 
     /// Creates a lookup.
@@ -18,9 +20,21 @@ public final class AccountLookup: Sendable {
     /// The account id.
     public func accountID() async throws -> String {
         if let known = cached.withLock({ $0 }) { return known }
-        let account = try await lookUp()
-        cached.withLock { $0 = account }
-        return account
+        let lookUp = self.lookUp
+        let task = pending.withLock { pending in
+            if let running = pending { return running }
+            let started = Task { try await lookUp() }
+            pending = started
+            return started
+        }
+        do {
+            let account = try await task.value
+            cached.withLock { $0 = account }
+            return account
+        } catch {
+            pending.withLock { if $0 == task { $0 = nil } }
+            throw error
+        }
     }
 
     /// The 12-digit account of `arn:<partition>:iam::<account>:role/<name>`, or `nil`.

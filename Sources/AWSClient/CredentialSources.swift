@@ -2,12 +2,13 @@ import AWSCore
 import Synchronization
 
 /// The credential providers of one runtime's clients, one per role (and one for the default chain), so that a role
-/// used in several regions is assumed once and its session shared, and the default chain reads IMDS or the web
-/// identity token once for all of them.
+/// used in several regions is assumed once and its session shared, the default chain reads IMDS or the web
+/// identity token once for all of them, and each source's account id is looked up once.
 public final class CredentialSources: Sendable {
     struct Entry: Sendable {
         let provider: any CredentialProvider
         let source: String
+        let account: AccountLookup
     }
 
     private let entries = Mutex<[String: Entry]>([:])
