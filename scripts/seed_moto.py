@@ -94,7 +94,9 @@ def controller_name(namespace: str, name: str, seed: str) -> str:
 
 
 def service_uid(namespace: str, service: str) -> str:
-    return str(uuid.uuid5(UID_NAMESPACE, f"{namespace}/{service}"))
+    # The demo cluster's names stay what they always were; another cluster (a second region) gets its own.
+    key = f"{namespace}/{service}" if CLUSTER == "demo" else f"{CLUSTER}/{namespace}/{service}"
+    return str(uuid.uuid5(UID_NAMESPACE, key))
 
 
 def clients(endpoint: str):
@@ -114,7 +116,7 @@ def ensure_network(ec2) -> tuple[str, list[str]]:
         ec2.create_tags(Resources=[vpc_id], Tags=[{"Key": "Name", "Value": "cwte-demo"}])
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
     if len(subnets) < 2:
-        for i, az in enumerate(["us-east-1a", "us-east-1b"]):
+        for i, az in enumerate([REGION + "a", REGION + "b"]):
             ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.42.{i + 1}.0/24", AvailabilityZone=az)
         subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
     return vpc_id, sorted(s["SubnetId"] for s in subnets)[:2]
@@ -131,7 +133,7 @@ def ensure_classic(elb, name: str, tags: dict[str, str]) -> None:
         elb.create_load_balancer(
             LoadBalancerName=name,
             Listeners=[{"Protocol": "HTTP", "LoadBalancerPort": 80, "InstanceProtocol": "HTTP", "InstancePort": 30080}],
-            AvailabilityZones=["us-east-1a", "us-east-1b"],
+            AvailabilityZones=[REGION + "a", REGION + "b"],
             Tags=tags_list(tags),
         )
 
@@ -326,6 +328,7 @@ def stream(endpoint: str, summary: dict, seconds: float) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global REGION, CLUSTER
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--endpoint", default=os.environ.get("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
                    help="moto_server URL (default: $AWS_ENDPOINT_URL or http://127.0.0.1:5000)")
@@ -334,7 +337,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="put fresh datapoints every 10 s for SECONDS (0 = until interrupted)")
     p.add_argument("--many", type=int, default=0, metavar="N", help="also create N extra tagged classic ELBs")
     p.add_argument("--summary", metavar="FILE", help="write a JSON summary of what was created here")
+    p.add_argument("--region", default=REGION, help=f"the region to seed (default {REGION})")
+    p.add_argument("--cluster", default=CLUSTER,
+                   help=f"the Kubernetes cluster the load balancers belong to (default {CLUSTER})")
     args = p.parse_args(argv)
+    REGION, CLUSTER = args.region, args.cluster
     if not args.once and args.stream is None:
         args.once = True
     summary = create_all(args.endpoint, args.many)

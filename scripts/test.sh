@@ -37,6 +37,8 @@ step "exporter process tests (pytest)" python3 -m pytest -q tests/integration
 step "status page in headless Chromium (pytest)" python3 -m pytest -q tests/status
 step "rules, dashboards, manifests" bash scripts/check-ops.sh
 step "end-to-end through Prometheus" python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter
+step "end-to-end through Prometheus, two regions" \
+  python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter --regions us-east-1,eu-west-1
 step "chaos run (throttling, silent AWS, malformed answers, reload storm, 5-minute soak)" \
   python3 tests/chaos/chaos.py --exporter .build/debug/cloudwatch-tag-exporter
 step "container image (scripts/build-image.sh, pytest)" python3 -m pytest -q tests/image

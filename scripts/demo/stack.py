@@ -161,21 +161,28 @@ class Stack:
         wait_until("moto_server", lambda: http_get(self.moto_url + "/moto-api/")[0] < 500, 120, 0.3, self)
         return self.moto_url
 
-    def seed(self, many: int = 0, stream: bool = True, python: str = sys.executable) -> dict:
-        """Creates the load balancers and a 15-minute backlog, then (optionally) streams fresh datapoints."""
-        summary_path = self.workdir / "seed-summary.json"
+    def seed(self, many: int = 0, stream: bool = True, python: str = sys.executable, region: str | None = None,
+             cluster: str | None = None) -> dict:
+        """Creates the load balancers and a 15-minute backlog, then (optionally) streams fresh datapoints; in
+        `region` (default us-east-1) for `cluster` (default demo)."""
+        suffix = f"-{region}" if region else ""
+        summary_path = self.workdir / f"seed-summary{suffix}.json"
         base = [python, str(SEED_SCRIPT), "--endpoint", self.moto_url, "--many", str(many)]
-        proc = self.start("seed-once", base + ["--once", "--summary", str(summary_path)])
+        base += ["--region", region] if region else []
+        base += ["--cluster", cluster] if cluster else []
+        proc = self.start("seed-once" + suffix, base + ["--once", "--summary", str(summary_path)])
         try:
             code = proc.wait(timeout=120)
         except subprocess.TimeoutExpired:
             raise StackError("seeding moto took over 120 s")
         if code != 0:
-            raise StackError(f"seed_moto.py --once failed ({code}); see {self.logdir / 'seed-once.log'}")
-        self.summary = json.loads(summary_path.read_text())
+            raise StackError(f"seed_moto.py --once failed ({code}); see {self.logdir / f'seed-once{suffix}.log'}")
+        summary = json.loads(summary_path.read_text())
+        if not region:
+            self.summary = summary
         if stream:
-            self.start("seed-stream", base + ["--stream", "0"])
-        return self.summary
+            self.start("seed-stream" + suffix, base + ["--stream", "0"])
+        return summary
 
     def start_exporter(self, exporter: str, config: Path, timeout: float = 60) -> str:
         port = free_port()

@@ -15,6 +15,10 @@ labels on more load balancers than one DescribeLoadBalancers page, no scrape err
     python3 tests/e2e/e2e.py [--exporter .build/debug/cloudwatch-tag-exporter] [--keep]
     python3 tests/e2e/e2e.py --exporter tests/e2e/fake_exporter.py      # the Python stand-in
 
+With `--regions us-east-1,eu-west-1` the exporter runs the demo config in both regions (`regions:`), moto is seeded
+in both (the second region as another cluster), and the checks also assert that every CloudWatch series and every
+recording rule keeps `region`, with both regions present; the legacy join (one region by design) is not run.
+
 Prints one line per check, then `N passed, M failed`; exits 1 on any failure (after printing the tail of every
 component's log; the logs stay under the printed work directory). The whole run is bounded (< 5 minutes).
 """
@@ -207,7 +211,14 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
         raise st.StackError(f"no exporter at {exporter} (build it with `swift build --product "
                             "cloudwatch-tag-exporter`, or pass --exporter tests/e2e/fake_exporter.py)")
     prefix = [sys.executable, str(exporter)] if exporter.suffix == ".py" else [str(exporter)]
-    check = subprocess.run(prefix + ["check-config", args.config], capture_output=True, text=True, timeout=60)
+    regions = [r for r in (args.regions or "").split(",") if r]
+    config = Path(args.config)
+    if regions:
+        # The demo config, every rule in each region: `regions` replaces the top-level `region`.
+        text = re.sub(r"^region:.*$", "", config.read_text(), flags=re.M)
+        config = workdir / "config-regions.yml"
+        config.write_text(f"regions: [{', '.join(regions)}]\n" + text)
+    check = subprocess.run(prefix + ["check-config", str(config)], capture_output=True, text=True, timeout=60)
     results.record("exporter check-config accepts the demo config", check.returncode == 0,
                    (check.stdout + check.stderr).strip()[-300:])
     records, alerts = prepare_rules(rules_src, workdir / "rules")
@@ -220,12 +231,17 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     stack = st.Stack(workdir)
     stack.start_moto(lb_page_cap=args.lb_page_cap)
     summary = stack.seed(many=args.many)
+    # Classic ELBs of the other regions, which the tag cache entries gauge adds up.
+    other_classic = 0
+    for index, region in enumerate(regions[1:], start=2):
+        other = stack.seed(region=region, cluster=f"demo-{index}")
+        other_classic += sum(1 for lb in other["load_balancers"] if lb["kind"] == "classic") + len(other["many"])
     classic = [lb["name"] for lb in summary["load_balancers"] if lb["kind"] == "classic"] + summary["many"]
     # The tag paging check below sees paging only if the classic fleet spans more than one page.
     results.record("the seeded classic ELBs span several DescribeLoadBalancers pages",
                    len(classic) > 2 * args.lb_page_cap,
                    f"{len(classic)} classic ELBs, pages of at most {args.lb_page_cap}")
-    stack.start_exporter(args.exporter, Path(args.config))
+    stack.start_exporter(args.exporter, config)
     stack.start_ksm()
     stack.start_prometheus([str(workdir / "rules" / "*.yml")], evaluation_interval="5s")
     print(f"e2e: stack up (exporter {stack.exporter_url}, Prometheus {stack.prometheus_url})", flush=True)
@@ -284,7 +300,8 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
             m = re.search(r'^cloudwatch_exporter_load_balancer_tags_cache_entries\{type="classic",?\} (\S+)$', text,
                           re.M)
             got = float(m.group(1)) if m else None
-            return got == len(classic), f"{got} classic ELBs in the tag cache, {len(classic)} seeded"
+            want = len(classic) + other_classic
+            return got == want, f"{got} classic ELBs in the tag cache, {want} seeded"
         eventually(results, "the tag cache holds every classic ELB of every page", cached, deadline)
 
     eventually(results, "exporter reports no scrape error",
@@ -299,6 +316,31 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
         eventually(results, f"(a) recording rule {rule['record']}",
                    lambda rule=rule: check_recording_rule(stack, rule, summary), deadline)
 
+    # --- (m) several regions: every CloudWatch series and every recorded series keeps its region
+    if regions:
+        def cloudwatch_regions():
+            series = stack.query('{__name__=~"aws_.+", __name__!="aws_resource_info"}')
+            got = {s["metric"].get("region", "") for s in series}
+            return got == set(regions), f"{len(series)} series, regions {sorted(got)}"
+        eventually(results, f"(m) CloudWatch series and aws_elb_tags carry region, all of {regions}",
+                   cloudwatch_regions, deadline)
+
+        def target_errors():
+            series = stack.query("cloudwatch_exporter_target_scrape_error")
+            got = {(s["metric"].get("region"), s["value"][1]) for s in series}
+            return got == {(r, "0") for r in regions}, f"target errors {sorted(got)}"
+        eventually(results, "(m) cloudwatch_exporter_target_scrape_error is 0 for every region", target_errors,
+                   deadline)
+        for rule in records:
+            if "aws_" not in rule["expr"] and "namespace_service:" not in rule["expr"]:
+                continue  # kube-state-metrics helpers: no region there
+
+            def keeps_region(rule=rule):
+                series = stack.query(rule["record"])
+                got = {s["metric"].get("region", "") for s in series}
+                return got == set(regions), f"{len(series)} series, regions {sorted(got)}"
+            eventually(results, f"(m) recording rule {rule['record']} keeps region", keeps_region, deadline)
+
     # --- (b) dashboards
     for file, title, expr, variables in dashboard_queries(dash_src):
         q = substitute(expr, variables)
@@ -306,7 +348,7 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
         eventually(results, f"(b) {file} / {title!r}: {' '.join(q.split())[:110]}",
                    lambda q=q, allowed=allowed: check_dashboard_query(stack, q, allowed), deadline)
 
-    # --- (c) the legacy join
+    # --- (c) the legacy join (a one-region join: on(service) would match each service once per region)
     want = summary["legacy_join_service"]
 
     def legacy():
@@ -314,7 +356,8 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
         hit = [s for s in series if s["metric"].get("service") == want["service"]
                and s["metric"].get("namespace") == want["namespace"]]
         return bool(hit), (f"{st.series_text(hit[0])}" if hit else f"{len(series)} series, none for {want}")
-    eventually(results, "(c) product.md legacy join returns the seeded service", legacy, deadline)
+    if not regions:
+        eventually(results, "(c) product.md legacy join returns the seeded service", legacy, deadline)
 
     # --- (d) alerts
     def loaded():
@@ -375,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="extra classic ELBs (several pages of --lb-page-cap, so the exporter must page)")
     p.add_argument("--lb-page-cap", type=int, default=20,
                    help="moto answers DescribeLoadBalancers pages of at most this many (the exporter asks for 400)")
+    p.add_argument("--regions", help="comma-separated regions: run the demo config in each (`regions:`)")
     p.add_argument("--workdir", help="work directory (default: a new temp dir)")
     p.add_argument("--keep", action="store_true", help="keep the work directory even when everything passed")
     p.add_argument("--timeout", type=int, default=290, help="hard limit for the whole run, in seconds")
