@@ -114,9 +114,11 @@ enum StatusPage {
             html += "<p>The tag cache holds no load balancer (no rule in an ELB namespace with tag labels, or the "
             html += "first refresh has not finished).</p>\n"
         } else {
+            // A column for the region and credential source only when the config has several.
+            let placed = report.loadBalancers.contains { $0.target != nil }
             html += """
                 <table>
-                <thead><tr><th>Load balancer</th><th>Kind</th><th>Namespace</th><th>Service</th><th>Ingress</th>\
+                <thead><tr><th>Load balancer</th>\(placed ? "<th>Region and credentials</th>" : "")<th>Kind</th><th>Namespace</th><th>Service</th><th>Ingress</th>\
                 <th>Cluster</th><th>Labels on its series</th><th>Rules with its series</th></tr></thead>
                 <tbody>
 
@@ -125,6 +127,7 @@ enum StatusPage {
                 let labels = lb.labels.map { "\($0.name)=\"\($0.value)\"" }.joined(separator: ", ")
                 html += """
                     <tr class="load-balancer" data-name="\(e(lb.name))"><td class="name">\(e(lb.name))</td>\
+                    \(placed ? "<td class=\"target\">\(e(lb.target.map { "\($0)" } ?? ""))</td>" : "")\
                     <td class="kind">\(e(lb.kind))</td><td class="namespace">\(e(lb.namespace ?? ""))</td>\
                     <td class="service">\(e(lb.service ?? ""))</td><td class="ingress">\(e(lb.ingress ?? ""))</td>\
                     <td class="cluster">\(e(lb.cluster ?? ""))</td><td class="labels">\(e(labels))</td>\

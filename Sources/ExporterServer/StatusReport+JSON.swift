@@ -63,6 +63,7 @@ extension StatusReport {
             ])
         return .object([
             "name": .string(rule.name),
+            "target": targetJSON(rule.target),
             "namespace": .string(config.awsNamespace),
             "metric_name": .string(config.awsMetricName),
             "dimensions": .array((config.awsDimensions ?? []).map(JSONValue.string)),
@@ -109,6 +110,16 @@ extension StatusReport {
             ),
             "rules": .array(lb.rules.map(JSONValue.string)),
             "why_no_data": .array(lb.whyNoData.map(JSONValue.string)),
+            "target": targetJSON(lb.target),
+        ])
+    }
+
+    /// `null` with one region and account, else the region and role (`null` for the default credentials).
+    static func targetJSON(_ target: AWSTarget?) -> JSONValue {
+        guard let target else { return .null }
+        return .object([
+            "region": target.region.map(JSONValue.string) ?? .null,
+            "role_arn": target.roleARN.map(JSONValue.string) ?? .null,
         ])
     }
 

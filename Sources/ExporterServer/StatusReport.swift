@@ -36,6 +36,8 @@ public struct StatusReport: Sendable {
         public var storeAnswered: Int
         public var lastFailure: RuleFailure?
         public var whyNoData: [String]
+        /// Where it runs, when the config has several regions or accounts.
+        public var target: AWSTarget?
     }
 
     /// One load balancer of the tag cache.
@@ -52,6 +54,8 @@ public struct StatusReport: Sendable {
         /// The rules (`NAMESPACE/METRIC`) whose last scrape exported a series of it.
         public var rules: [String]
         public var whyNoData: [String]
+        /// Its region and credential source, when the config has several.
+        public var target: AWSTarget?
     }
 
     public var generated: Date
@@ -80,14 +84,14 @@ public struct StatusReport: Sendable {
             )
         }
         var tagsRefreshed: [(service: String, time: Date?)] = []
-        var records: [LoadBalancerRecord] = []
+        var records: [(record: LoadBalancerRecord, target: AWSTarget?)] = []
         for service in collector.services {
             let kinds = plan.loadBalancerKinds[service.target] ?? []
             let snapshot = service.tagCache.snapshot
             let suffix = several ? " (\(service.target))" : ""
             if kinds.contains(.classic) { tagsRefreshed.append(("elb" + suffix, snapshot.classicRefreshedAt)) }
             if kinds.contains(.v2) { tagsRefreshed.append(("elbv2" + suffix, snapshot.v2RefreshedAt)) }
-            if !kinds.isEmpty { records += snapshot.allRecords }
+            if !kinds.isEmpty { records += snapshot.allRecords.map { ($0, several ? service.target : nil) } }
         }
         let clients = collector.services.compactMap { runtime.clients[$0.target] }
         let process = Process(
@@ -139,36 +143,41 @@ public struct StatusReport: Sendable {
             exported: report?.exportedSeries ?? 0,
             storeAnswered: report?.storeAnswered ?? 0,
             lastFailure: status?.lastFailure,
-            whyNoData: NoDataExplainer.sentences(rule: rule, status: status)
+            whyNoData: NoDataExplainer.sentences(rule: rule, status: status),
+            target: target
         )
     }
 
     private static func loadBalancerStatus(
-        _ records: [LoadBalancerRecord],
+        _ records: [(record: LoadBalancerRecord, target: AWSTarget?)],
         rules: [Rule],
         config: ExporterConfig,
         board: StatusBoard
     ) -> ([LoadBalancer], [String]) {
         let deriver = TagLabelDeriver(settings: config.tagLabels)
         let clusterLabel = config.tagLabels.clusterLabel
-        // Namespace → load balancer dimension value → the rules whose last scrape exported it.
-        var exportedBy: [String: [String: [String]]] = [:]
+        // (Target, namespace) → load balancer dimension value → the rules whose last scrape exported it.
+        struct Place: Hashable {
+            var target: AWSTarget?
+            var namespace: String
+        }
+        var exportedBy: [Place: [String: [String]]] = [:]
         for rule in rules {
-            let namespace = rule.rule.awsNamespace
+            let place = Place(target: rule.target, namespace: rule.rule.awsNamespace)
             for value in board.status(of: rule.rule)?.last.exportedLoadBalancers ?? [] {
-                exportedBy[namespace, default: [:]][value, default: []].append(rule.name)
+                exportedBy[place, default: [:]][value, default: []].append(rule.name)
             }
         }
         let namespacesWithRules = Set(rules.map(\.rule.awsNamespace))
         var loadBalancers: [LoadBalancer] = []
-        for record in records {
+        for (record, target) in records {
             let labels = deriver.labels(for: record.tags)
             func label(_ name: String?) -> String? {
                 guard let name else { return nil }
                 return labels.first { $0.name == name }?.value
             }
             let namespace = namespaceOf(record.kind)
-            let ruleNames = exportedBy[namespace]?[record.dimensionValue] ?? []
+            let ruleNames = exportedBy[Place(target: target, namespace: namespace)]?[record.dimensionValue] ?? []
             var why: [String] = []
             let kubernetes = record.tags.contains { kubernetesTagKeys.contains($0.key) }
             if !kubernetes {
@@ -190,7 +199,8 @@ public struct StatusReport: Sendable {
                     cluster: label(clusterLabel),
                     labels: labels,
                     rules: ruleNames.sorted(),
-                    whyNoData: why
+                    whyNoData: why,
+                    target: target
                 )
             )
         }

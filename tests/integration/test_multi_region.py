@@ -109,6 +109,17 @@ def test_two_regions_and_two_accounts_are_exported_and_labelled(exporter_factory
     names = [rule["name"] for rule in report["rules"]]
     assert any(name.endswith(f"in us-east-1 as {OTHER_ROLE}") for name in names), names
     assert len(names) == 3, names
+    assert {(rule["target"]["region"], rule["target"]["role_arn"]) for rule in report["rules"]} == {
+        ("us-east-1", None), ("eu-west-1", None), ("us-east-1", OTHER_ROLE)}
+    # Each load balancer with where it lives and the rule (of its region and account) that exported it.
+    places = {lb["name"]: (lb["target"]["region"], lb["target"]["role_arn"], lb["rules"]) for lb in report["load_balancers"]}
+    assert places == {
+        "east-lb": ("us-east-1", None, ["AWS/ELB/RequestCount in us-east-1 as (default credentials)"]),
+        "west-lb": ("eu-west-1", None, ["AWS/ELB/RequestCount in eu-west-1 as (default credentials)"]),
+        "other-lb": ("us-east-1", OTHER_ROLE, [f"AWS/ELB/RequestCount in us-east-1 as {OTHER_ROLE}"]),
+    }, places
+    status, _, html = exporter.get("/status")
+    assert '<td class="target">eu-west-1 as (default credentials)</td>' in html, html[:3000]
 
 
 class RegionOutage(ForwardingProxy):
