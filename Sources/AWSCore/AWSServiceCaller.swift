@@ -21,6 +21,7 @@ public struct AWSServiceCaller: Sendable {
     public let retryBudget: RetryBudget
 
     private let credentialProvider: (any CredentialProvider)?
+    private let signingKeys = SigningKeyCache()
     private let transport: any HTTPTransport
     private let observer: any AWSCallObserver
     private let logger: Logger
@@ -244,7 +245,8 @@ public struct AWSServiceCaller: Sendable {
             let signer = SigV4Signer(
                 credentials: credentials,
                 service: endpoint.signingName,
-                region: endpoint.signingRegion
+                region: endpoint.signingRegion,
+                keyCache: signingKeys
             )
             allHeaders += signer.signedHeaders(
                 method: "POST",

@@ -21,16 +21,19 @@ public struct SigV4Signer: Sendable {
     private let credentials: AWSCredentials
     private let service: String
     private let region: String
+    private let keyCache: SigningKeyCache?
 
     /// Creates a signer.
     /// - Parameters:
     ///   - credentials: The credentials to sign with; a session token is sent and signed.
     ///   - service: The signing service name, e.g. `monitoring`, `elasticloadbalancing`, `tagging`, `sts`.
     ///   - region: The signing region, e.g. `us-east-1`.
-    public init(credentials: AWSCredentials, service: String, region: String) {
+    ///   - keyCache: Keeps the derived signing key between signers of one caller; `nil` derives it every time.
+    public init(credentials: AWSCredentials, service: String, region: String, keyCache: SigningKeyCache? = nil) {
         self.credentials = credentials
         self.service = service
         self.region = region
+        self.keyCache = keyCache
     }
 
     /// Signs a request and returns the headers to add to it.
@@ -78,12 +81,10 @@ public struct SigV4Signer: Sendable {
             service: service,
             canonicalRequest: canonicalRequest
         )
-        let key = SigningKey(
-            secretAccessKey: credentials.secretAccessKey,
-            date: String(amzDate.prefix(8)),
-            region: region,
-            service: service
-        )
+        let day = String(amzDate.prefix(8))
+        let key =
+            keyCache?.key(secretAccessKey: credentials.secretAccessKey, date: day, region: region, service: service)
+            ?? SigningKey(secretAccessKey: credentials.secretAccessKey, date: day, region: region, service: service)
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(stringToSign.credentialScope), "
             + "SignedHeaders=\(canonicalRequest.signedHeaders), Signature=\(key.signature(for: stringToSign.text))"

@@ -43,6 +43,29 @@ import Testing
         #expect(request.signedHeaders == "content-type;host;x-amz-date")
     }
 
+    /// A cached signing key signs exactly as a fresh one, and a new secret, day, region or service derives anew.
+    @Test func cachedSigningKeysSignAsFreshOnes() {
+        let cache = SigningKeyCache()
+        let day = Date(timeIntervalSince1970: 1_768_478_400)
+        let cases: [(secret: String, region: String, service: String, date: Date)] = [
+            ("secret", "us-east-1", "monitoring", day), ("secret", "us-east-1", "monitoring", day + 60),
+            ("rotated", "us-east-1", "monitoring", day + 120), ("rotated", "us-east-1", "monitoring", day + 86_400),
+            ("rotated", "eu-west-1", "monitoring", day + 86_400), ("rotated", "eu-west-1", "sts", day + 86_400),
+            ("secret", "us-east-1", "monitoring", day),
+        ]
+        for (secret, region, service, date) in cases {
+            func sign(_ cache: SigningKeyCache?) -> [(String, String)] {
+                SigV4Signer(
+                    credentials: AWSCredentials(accessKeyId: "AKID", secretAccessKey: secret),
+                    service: service,
+                    region: region,
+                    keyCache: cache
+                ).signedHeaders(method: "POST", path: "/", query: "", headers: [("Host", "h")], body: [1], date: date)
+            }
+            #expect(sign(cache).map(\.1) == sign(nil).map(\.1), "\(region) \(service) \(date)")
+        }
+    }
+
     @Test func callerSuppliedSignatureHeadersAreReplaced() {
         let signer = SigV4Signer(
             credentials: AWSCredentials(accessKeyId: "AKID", secretAccessKey: "secret"),
