@@ -6,6 +6,10 @@ GetMetricData, for scrapes the datapoint store cannot answer (miss) and scrapes 
 scrape by action, scrape latency p50 and p99 as Prometheus sees it, the exporter's CPU seconds per scrape and per AWS
 call, and its peak resident memory. moto answers in about a millisecond, so scrape times measure the exporter (and
 moto), not AWS latency (--latency-ms adds some); the call counts are what AWS would bill.
+
+--fake replaces moto with scripts/bench_fake_aws.py, a loopback fake that keeps connections alive and answers at once:
+moto closes every connection and is slow, which inflates the exporter's CPU per call. --runs picks some of the lines
+(gms-1-miss, gms-10-miss, gms-10-hit, gmd-10-miss, gmd-10-hit).
 """
 import argparse
 import http.server
@@ -19,6 +23,9 @@ import urllib.request
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "integration"))
 import conftest  # noqa: E402
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from bench_fake_aws import FakeAWS  # noqa: E402
 
 RULE = """
   - aws_namespace: AWS/ELB
@@ -128,7 +135,27 @@ def measure(exporter, scrapes, miss):
         previous, cpu_previous = now, cpu_now
     if len(times) < scrapes:
         raise SystemExit(f"bench: only {len(times)} of {scrapes} scrapes were {'misses' if miss else 'hits'}")
-    return times, cpu / scrapes, calls / scrapes, {k: v / scrapes for k, v in by_action.items()}
+    return times, cpu / scrapes, calls / scrapes, {k: v / scrapes for k, v in by_action.items()}, body
+
+
+RUNS = {  # name: (use_get_metric_data, max_concurrent_requests, miss)
+    "gms-1-miss": (False, 1, True),
+    "gms-10-miss": (False, 10, True),
+    "gms-10-hit": (False, 10, False),
+    "gmd-10-miss": (True, 10, True),
+    "gmd-10-hit": (True, 10, False),
+}
+
+
+def scrape_health(body):
+    """A scrape's cloudwatch_exporter_scrape_error and its number of aws_ samples by metric name."""
+    error = re.search(r"^cloudwatch_exporter_scrape_error ([0-9.E+-]+)", body, re.M)
+    samples = {}
+    for line in body.splitlines():
+        if line.startswith("aws_"):
+            name = line.split("{", 1)[0].split(" ", 1)[0]
+            samples[name] = samples.get(name, 0) + 1
+    return (float(error[1]) if error else None), samples
 
 
 def main():
@@ -136,42 +163,87 @@ def main():
     parser.add_argument("--load-balancers", type=int, default=200)
     parser.add_argument("--scrapes", type=int, default=10)
     parser.add_argument("--latency-ms", type=float, default=0, help="added to every AWS call (e.g. 30 for in-region AWS)")
+    parser.add_argument("--fake", action="store_true",
+                        help="answer from scripts/bench_fake_aws.py (keep-alive, instant) instead of moto_server")
+    parser.add_argument("--runs", default=",".join(RUNS),
+                        help=f"comma-separated subset of {', '.join(RUNS)} (default: all)")
     args = parser.parse_args()
-    moto = conftest.Moto()
-    proxy = LatencyProxy(moto.url, args.latency_ms) if args.latency_ms else None
+    selected = [name.strip() for name in args.runs.split(",") if name.strip()]
+    unknown = [name for name in selected if name not in RUNS]
+    if unknown or not selected:
+        parser.error(f"--runs: unknown {', '.join(unknown) or '(empty)'}; choose from {', '.join(RUNS)}")
+    if args.fake:
+        backend = FakeAWS(args.load_balancers)
+    else:
+        backend = conftest.Moto()
+    proxy = LatencyProxy(backend.url, args.latency_ms) if args.latency_ms else None
+    fake_lines = []
     try:
-        seed = conftest.Seed(moto)
-        for index in range(args.load_balancers):
-            name = f"a{index:031x}"
-            seed.classic(name, {"kubernetes.io/service-name": f"bench/svc-{index}"})
-            seed.datapoints("AWS/ELB", "RequestCount", {"LoadBalancerName": name}, index, count=2)
-            seed.datapoints("AWS/ELB", "Latency", {"LoadBalancerName": name}, 0.1, count=2)
+        if not args.fake:
+            seed = conftest.Seed(backend)
+            for index in range(args.load_balancers):
+                name = f"a{index:031x}"
+                seed.classic(name, {"kubernetes.io/service-name": f"bench/svc-{index}"})
+                seed.datapoints("AWS/ELB", "RequestCount", {"LoadBalancerName": name}, index, count=2)
+                seed.datapoints("AWS/ELB", "Latency", {"LoadBalancerName": name}, 0.1, count=2)
         print(f"{args.load_balancers} classic load balancers, 2 rules (RequestCount Sum; Latency Average+Maximum), "
-              f"{args.scrapes} scrapes each, {args.latency_ms:g} ms added per AWS call, exporter {conftest.EXPORTER}")
+              f"{args.scrapes} scrapes each, {args.latency_ms:g} ms added per AWS call, exporter {conftest.EXPORTER}, "
+              f"AWS: {'fake (bench_fake_aws.py, keep-alive)' if args.fake else 'moto_server'}")
         print(f"miss: the window holds a new period (period_seconds {MISS_PERIOD}), every dimension set is fetched; "
               "hit: the datapoint store answers (period_seconds 60, same minute)")
         print(f"{'api':<20}{'conc.':>6}{'scrape':>7}{'calls/scrape':>13}  {'by action':<52}{'p50 s':>8}{'p99 s':>8}"
               f"{'cpu s/scrape':>13}{'cpu ms/call':>12}{'peak rss MiB':>13}")
-        runs = [(False, 1, True), (False, 10, True), (False, 10, False), (True, 10, True), (True, 10, False)]
-        for gmd, concurrency, miss in runs:
-            env = conftest.aws_env(moto)
+        for run in selected:
+            gmd, concurrency, miss = RUNS[run]
+            env = conftest.aws_env(backend)
             if proxy:
                 env["AWS_ENDPOINT_URL"] = proxy.url
+            before = backend.snapshot() if args.fake else {}
+            bench_cpu = time.process_time()  # this process: the fake's threads (and the scrapes' parsing)
             exporter = conftest.Exporter(config(gmd, concurrency, MISS_PERIOD if miss else 60), env).wait_ready()
             try:
-                times, cpu, calls, by_action = measure(exporter, args.scrapes, miss)
+                try:
+                    times, cpu, calls, by_action, body = measure(exporter, args.scrapes, miss)
+                except BaseException:
+                    sys.stderr.write(f"--- exporter log ({run}) ---\n{exporter.log()[-4000:]}\n")
+                    raise
                 detail = ", ".join(f"{k.split(':')[1]}={v:g}" for k, v in sorted(by_action.items())) or "none"
                 per_call = f"{cpu / calls * 1000:.2f}" if calls else "-"
                 name = "GetMetricData" if gmd else "GetMetricStatistics"
                 print(f"{name:<20}{concurrency:>6}{'miss' if miss else 'hit':>7}{calls:>13.1f}  {detail:<52}"
                       f"{percentile(times, 0.5):>8.3f}{percentile(times, 0.99):>8.3f}{cpu:>13.3f}{per_call:>12}"
                       f"{peak_rss(exporter.process.pid) / 2**20:>13.1f}")
+                error, samples = scrape_health(body)
+                problems = [line for line in exporter.log().splitlines()
+                            if any(word in line.lower() for word in ("error", "malformed", "decod", "warn"))]
+                if error != 0 or not samples:
+                    sys.stderr.write(f"bench: {run}: cloudwatch_exporter_scrape_error {error}, aws_ samples {samples}\n"
+                                     f"--- exporter log ({run}) ---\n{exporter.log()[-4000:]}\n")
+                if args.fake:
+                    after = backend.snapshot()
+                    requests = {k: v - before.get(k, 0) for k, v in sorted(after.items()) if v - before.get(k, 0)}
+                    connections = requests.pop("connections", 0)
+                    families = ", ".join(f"{k}={v}" for k, v in sorted(samples.items())) or "none"
+                    fake_lines.append(
+                        f"{run:<12} scrape_error {error}, aws_ samples in the last scrape: {families}; "
+                        f"{len(problems)} error/warning log lines; fake CPU {time.process_time() - bench_cpu:.2f} s "
+                        f"for {sum(requests.values())} requests on {connections} connections: "
+                        + ", ".join(f"{k}={v}" for k, v in requests.items()))
+                elif problems:
+                    fake_lines.append(f"{run:<12} {len(problems)} error/warning log lines")
+                for line in problems[:5]:
+                    fake_lines.append(f"{'':<12} log: {line[:300]}")
             finally:
                 exporter.stop()
+        if fake_lines:
+            print("fake AWS requests per run (warm-up scrapes included) and the exporter's health:" if args.fake
+                  else "exporter log:")
+            for line in fake_lines:
+                print(line)
     finally:
         if proxy:
             proxy.stop()
-        moto.stop()
+        backend.stop()
 
 
 if __name__ == "__main__":
