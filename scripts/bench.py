@@ -147,6 +147,23 @@ RUNS = {  # name: (use_get_metric_data, max_concurrent_requests, miss)
 }
 
 
+def first_scrape(env, load_balancers):
+    """Starts an exporter and scrapes it at once: how long after start the first answer came, and how many of its
+    RequestCount samples already carry their load balancer's tag labels (the tag refresh runs DescribeTags, 20 names a
+    call, concurrently; the first scrape waits up to 5 s for it)."""
+    started = time.monotonic()
+    exporter = conftest.Exporter(config(True, 10, 60), env).wait_ready()
+    try:
+        body = exporter.metrics()
+        elapsed = time.monotonic() - started
+        samples = [line for line in body.splitlines() if line.startswith("aws_elb_request_count_sum{")]
+        labelled = sum('service="' in line for line in samples)
+        print(f"first scrape after start-up ({load_balancers} classic ELBs, GetMetricData): answered {elapsed:.2f} s "
+              f"after the process started, {labelled} of {len(samples)} RequestCount samples with tag labels")
+    finally:
+        exporter.stop()
+
+
 def scrape_health(body):
     """A scrape's cloudwatch_exporter_scrape_error and its number of aws_ samples by metric name."""
     error = re.search(r"^cloudwatch_exporter_scrape_error ([0-9.E+-]+)", body, re.M)
@@ -167,6 +184,8 @@ def main():
                         help="answer from scripts/bench_fake_aws.py (keep-alive, instant) instead of moto_server")
     parser.add_argument("--runs", default=",".join(RUNS),
                         help=f"comma-separated subset of {', '.join(RUNS)} (default: all)")
+    parser.add_argument("--first-scrape", action="store_true",
+                        help="also time the first scrape after start-up and count its tag-labelled samples")
     args = parser.parse_args()
     selected = [name.strip() for name in args.runs.split(",") if name.strip()]
     unknown = [name for name in selected if name not in RUNS]
@@ -235,6 +254,11 @@ def main():
                     fake_lines.append(f"{'':<12} log: {line[:300]}")
             finally:
                 exporter.stop()
+        if args.first_scrape:
+            env = conftest.aws_env(backend)
+            if proxy:
+                env["AWS_ENDPOINT_URL"] = proxy.url
+            first_scrape(env, args.load_balancers)
         if fake_lines:
             print("fake AWS requests per run (warm-up scrapes included) and the exporter's health:" if args.fake
                   else "exporter log:")

@@ -26,7 +26,7 @@ extension CloudWatchCollector {
         let resourceTags = resourceTagsById(state)
         let labelsBySet = data.map { set in
             sampleLabels(
-                rule,
+                planned,
                 set.dimensions,
                 job: job,
                 targetLabels: targetLabels,
@@ -54,16 +54,17 @@ extension CloudWatchCollector {
     /// `job`, `instance=""`, the dimension labels in dimension order, `region` and `account_id` when the config
     /// spans several, then the tag labels; a later label that clashes with an earlier one is dropped (warned once).
     private func sampleLabels(
-        _ rule: MetricRule,
+        _ planned: ScrapePlan.Rule,
         _ dimensions: [MetricDimension],
         job: String,
         targetLabels: [(name: String, value: String)],
         tagSnapshot: LoadBalancerTagSnapshot,
         resourceTags: [String: [AWSTag]]
     ) -> [(name: String, value: String)] {
+        let rule = planned.rule
         var labels: [(name: String, value: String)] = [("job", job), ("instance", "")]
         for dimension in dimensions {
-            labels.append((MetricNaming.dimensionLabel(dimension.name), dimension.value))
+            labels.append((planned.label(ofDimension: dimension.name), dimension.value))
         }
         let later = targetLabels + tagLabels(rule, dimensions, tagSnapshot: tagSnapshot, resourceTags: resourceTags)
         for label in later {
@@ -155,7 +156,11 @@ extension CloudWatchCollector {
             samples: oldest.map { [Sample(name: ageName, value: max(0, now.timeIntervalSince($0)))] } ?? []
         )
         let entriesName = "cloudwatch_exporter_load_balancer_tags_cache_entries"
-        let records = tagged.flatMap(\.snapshot.allRecords)
+        var counts: [LoadBalancerKind: Int] = [:]
+        for target in tagged {
+            for record in target.snapshot.classic.values { counts[record.kind, default: 0] += 1 }
+            for record in target.snapshot.v2.values { counts[record.kind, default: 0] += 1 }
+        }
         let entries = MetricFamily(
             name: entriesName,
             help: "Load balancers in the tag cache, by type.",
@@ -164,7 +169,7 @@ extension CloudWatchCollector {
                 Sample(
                     name: entriesName,
                     labels: [("type", kind.rawValue)],
-                    value: Double(records.filter { $0.kind == kind }.count)
+                    value: Double(counts[kind] ?? 0)
                 )
             }
         )

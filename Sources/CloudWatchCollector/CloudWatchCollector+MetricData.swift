@@ -25,7 +25,12 @@ extension CloudWatchCollector {
         var queries: [(query: MetricDataQuery, set: Int, statistic: String)] = []
         var answered = 0
         for (setIndex, dimensions) in sets.enumerated() {
-            if let answer = store.answer(rule: rule, dimensions: dimensions, window: window, statistics: statistics) {
+            if let answer = store.answer(
+                rule: run.planned.key,
+                dimensions: dimensions,
+                window: window,
+                statistics: statistics
+            ) {
                 answered += 1
                 if let answer { accumulator.store(rule: run.slot, set: setIndex, data: answer) }
                 continue
@@ -137,7 +142,13 @@ extension CloudWatchCollector {
             }
             // A set with a query AWS did not answer is not stored: the store would hide the failure.
             if !incompleteSets.contains(setIndex) {
-                store.store(rule: rule, dimensions: set.dimensions, range: range, window: window, points: points)
+                store.store(
+                    rule: run.planned.key,
+                    dimensions: set.dimensions,
+                    range: range,
+                    window: window,
+                    points: points
+                )
             }
             if let newest = DatapointStore.newest(
                 in: points,

@@ -16,12 +16,23 @@ extension CloudWatchCollector {
         let rule = run.rule
         let statistics = run.planned.statistics
         let range = DatapointStore.fetchRange(rule, window: window, now: scrapeTime)
+        var answered = 0
+        defer {
+            // Counted once per rule, not per set: each count takes the self metrics' lock.
+            if answered > 0 {
+                recordStoreHits(rule, sets: answered, requests: answered, metrics: answered)
+                accumulator.countStoreAnswers(rule: run.slot, sets: answered)
+            }
+        }
         await withTaskGroup(of: Void.self) { group in
             for (setIndex, dimensions) in sets.enumerated() {
-                if let answer = store.answer(rule: rule, dimensions: dimensions, window: window, statistics: statistics)
-                {
-                    recordStoreHits(rule, sets: 1, requests: 1, metrics: 1)
-                    accumulator.countStoreAnswers(rule: run.slot, sets: 1)
+                if let answer = store.answer(
+                    rule: run.planned.key,
+                    dimensions: dimensions,
+                    window: window,
+                    statistics: statistics
+                ) {
+                    answered += 1
                     if let answer { accumulator.store(rule: run.slot, set: setIndex, data: answer) }
                     continue
                 }
@@ -45,7 +56,7 @@ extension CloudWatchCollector {
                         self.metrics.increment(.storeMisses, [rule.awsNamespace, rule.awsMetricName])
                         let points = output.datapoints.map { Self.data(from: $0, dimensions: dimensions) }
                         self.store.store(
-                            rule: rule,
+                            rule: run.planned.key,
                             dimensions: dimensions,
                             range: range,
                             window: window,
@@ -90,7 +101,7 @@ extension CloudWatchCollector {
         let statistics = run.planned.statistics
         for (setIndex, dimensions) in sets {
             if let data = store.lastKnown(
-                rule: run.rule,
+                rule: run.planned.key,
                 dimensions: dimensions,
                 window: window,
                 statistics: statistics

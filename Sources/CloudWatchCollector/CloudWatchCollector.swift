@@ -67,10 +67,9 @@ public final class CloudWatchCollector: Sendable {
         self.servicesByTarget = byTarget
         self.listMetricsCache = listMetricsCache
         self.store = store
-        let planned = Set(plan.rules.map(\.rule))
-        store.retain(rules: planned)
+        store.retain(rules: Set(plan.rules.map(\.key)))
         self.statusBoard = statusBoard
-        statusBoard.retain(rules: planned)
+        statusBoard.retain(rules: Set(plan.rules.map(\.rule)))
         self.metrics = metrics
         self.now = now
         self.sleepUntilDeadline = sleepUntilDeadline
@@ -343,14 +342,14 @@ public final class CloudWatchCollector: Sendable {
                     deadline: deadline
                 )
             }
-            store.prune(rule: rule, keeping: Set(sets), window: window)
+            store.prune(rule: run.planned.key, keeping: Set(sets), window: window)
         } catch {
             recordFailure(error, run: run, accumulator: accumulator)
             // Discovery failed (ListMetrics throttled, or past the deadline): the dimension sets the store knows keep
             // their datapoints while those are in the window. Not for aws_tag_select rules, whose sets depend on
             // the tags of the moment.
             guard rule.tagSelect == nil else { return }
-            let known = store.dimensionSets(rule: rule)
+            let known = store.dimensionSets(rule: run.planned.key)
             fallBack(
                 run,
                 sets: known.enumerated().map { (index: $0.offset, dimensions: $0.element) },

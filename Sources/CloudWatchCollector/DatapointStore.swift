@@ -31,7 +31,7 @@ public final class DatapointStore: Sendable {
         var points: [DimensionSetData]
     }
 
-    private let entries = Mutex<[MetricRule: [[MetricDimension]: Series]]>([:])
+    private let entries = Mutex<[RuleKey: [[MetricDimension]: Series]]>([:])
 
     /// Creates an empty store.
     public init() {}
@@ -52,12 +52,13 @@ public final class DatapointStore: Sendable {
     /// The answer for `window` when the store covers it: `.some(data)` (nil data: covered, and no datapoint in the
     /// window), or `.none` when the window holds a period start the store did not fetch.
     func answer(
-        rule: MetricRule,
+        rule key: RuleKey,
         dimensions: [MetricDimension],
         window: ScrapeWindow,
         statistics: [String]
     ) -> DimensionSetData?? {
-        guard let series = entries.withLock({ $0[rule]?[dimensions] }),
+        let rule = key.rule
+        guard let series = entries.withLock({ $0[key]?[dimensions] }),
             let periods = Self.periodStarts(in: window, period: rule.periodSeconds),
             let fetched = Self.periodStarts(in: series.range, period: rule.periodSeconds),
             fetched.first <= periods.first, periods.last <= fetched.last
@@ -73,17 +74,17 @@ public final class DatapointStore: Sendable {
     /// The newest data of a dimension set inside `window` whatever the store covers: after a failed request, the
     /// series keeps the datapoint an earlier fetch returned while that is still in the window.
     func lastKnown(
-        rule: MetricRule,
+        rule key: RuleKey,
         dimensions: [MetricDimension],
         window: ScrapeWindow,
         statistics: [String]
     ) -> DimensionSetData? {
-        guard let series = entries.withLock({ $0[rule]?[dimensions] }) else { return nil }
-        return Self.newest(in: series.points, window: window, rule: rule, statistics: statistics)
+        guard let series = entries.withLock({ $0[key]?[dimensions] }) else { return nil }
+        return Self.newest(in: series.points, window: window, rule: key.rule, statistics: statistics)
     }
 
     /// The dimension sets held for `rule`, in a stable order (by their dimensions' text).
-    func dimensionSets(rule: MetricRule) -> [[MetricDimension]] {
+    func dimensionSets(rule: RuleKey) -> [[MetricDimension]] {
         let sets = entries.withLock { $0[rule].map { Array($0.keys) } ?? [] }
         return sets.sorted { left, right in
             left.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
@@ -94,7 +95,7 @@ public final class DatapointStore: Sendable {
     /// Stores what a fetch of `range` (for the scrape `window`) returned for a dimension set (an empty `points` is
     /// stored too: "no data" is an answer worth keeping).
     func store(
-        rule: MetricRule,
+        rule: RuleKey,
         dimensions: [MetricDimension],
         range: ScrapeWindow,
         window: ScrapeWindow,
@@ -114,7 +115,7 @@ public final class DatapointStore: Sendable {
     /// regex), and, from fetches that reached past their window, the datapoints older than `window` (windows only
     /// move forward). A fetch of exactly its window keeps its answer as CloudWatch gave it; the next fetch of the
     /// set replaces it. So the store holds at most one fetch per listed dimension set.
-    func prune(rule: MetricRule, keeping listed: Set<[MetricDimension]>, window: ScrapeWindow) {
+    func prune(rule: RuleKey, keeping listed: Set<[MetricDimension]>, window: ScrapeWindow) {
         let start = window.start
         entries.withLock { entries in
             guard var sets = entries[rule] else { return }
@@ -127,8 +128,8 @@ public final class DatapointStore: Sendable {
         }
     }
 
-    /// Keeps only the entries of `rules` (a reload's new config).
-    public func retain(rules: Set<MetricRule>) {
+    /// Keeps only the entries of `rules` (a reload's new plan).
+    func retain(rules: Set<RuleKey>) {
         entries.withLock { entries in entries = entries.filter { rules.contains($0.key) } }
     }
 

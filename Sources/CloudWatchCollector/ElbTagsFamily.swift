@@ -11,13 +11,21 @@ enum ElbTagsFamily {
     static func make(_ targets: [(snapshot: LoadBalancerTagSnapshot, labels: [(name: String, value: String)])])
         -> MetricFamily
     {
+        // Every load balancer of a fleet has the same few tag keys: sanitise each key once.
+        var labelNames: [String: String] = [:]
         let samples = targets.flatMap { target in target.snapshot.allRecords.map { (target.labels, $0) } }.map {
             targetLabels,
             record in
             let identity = record.kind == .classic ? "load_balancer_name" : "load_balancer"
             var labels: [(name: String, value: String)] = [(identity, record.dimensionValue)] + targetLabels
             for tag in record.tags {
-                let name = labelName(forTagKey: tag.key)
+                let name: String
+                if let known = labelNames[tag.key] {
+                    name = known
+                } else {
+                    name = labelName(forTagKey: tag.key)
+                    labelNames[tag.key] = name
+                }
                 if !name.isEmpty, !labels.contains(where: { $0.name == name }) { labels.append((name, tag.value)) }
             }
             return Sample(name: name, labels: labels, value: 1)

@@ -11,6 +11,8 @@ public struct ScrapePlan: Sendable {
         public let rule: MetricRule
         /// Where its AWS calls go.
         public let target: AWSTarget
+        /// The rule as the datapoint store's key, hashed once.
+        let key: RuleKey
         /// The dimension filters.
         let matcher: RuleMatcher
         /// `aws_tag_select.arn_resource_id_regexp`, compiled.
@@ -21,6 +23,13 @@ public struct ScrapePlan: Sendable {
         let job: String
         /// `aws_statistics` then `aws_extended_statistics`, as requested.
         let statistics: [String]
+        /// The label name of each of `aws_dimensions` (snake case, sanitised), so samples do not derive it again.
+        let dimensionLabels: [String: String]
+
+        /// The label of a dimension of this rule's series.
+        func label(ofDimension name: String) -> String {
+            dimensionLabels[name] ?? MetricNaming.dimensionLabel(name)
+        }
     }
 
     /// The rules in config order, each followed by its other targets (regions vary slowest).
@@ -53,11 +62,16 @@ public struct ScrapePlan: Sendable {
                     Rule(
                         rule: rule,
                         target: target,
+                        key: RuleKey(rule),
                         matcher: matcher,
                         arnPattern: arnPattern,
                         baseName: MetricNaming.baseName(for: rule),
                         job: MetricNaming.jobLabel(namespace: rule.awsNamespace),
-                        statistics: (rule.statistics ?? []) + (rule.extendedStatistics ?? [])
+                        statistics: (rule.statistics ?? []) + (rule.extendedStatistics ?? []),
+                        dimensionLabels: Dictionary(
+                            (rule.awsDimensions ?? []).map { ($0, MetricNaming.dimensionLabel($0)) },
+                            uniquingKeysWith: { first, _ in first }
+                        )
                     )
                 )
                 if rule.tagLabels.enabled, let kind = LoadBalancerTagSnapshot.kindOfAPI(namespace: rule.awsNamespace) {
