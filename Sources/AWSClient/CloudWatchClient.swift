@@ -95,7 +95,7 @@ public struct CloudWatchClient: Sendable {
         default:
             let result = try await caller.json(
                 target: "GetMetricData",
-                body: CloudWatchJSONCoding.getMetricData(input),
+                body: CloudWatchJSONCoding.getMetricDataBody(input),
                 deadline: deadline
             )
             return try decoding("GetMetricData") { try CloudWatchJSONCoding.getMetricDataOutput(result) }

@@ -2,7 +2,7 @@ import AWSCore
 import Foundation
 
 /// CloudWatch requests and answers in JSON 1.0.
-enum CloudWatchJSONCoding {
+package enum CloudWatchJSONCoding {
     static func epoch(_ date: Date) -> JSONValue {
         .number(date.timeIntervalSince1970)
     }
@@ -55,7 +55,55 @@ enum CloudWatchJSONCoding {
         return .object(body)
     }
 
-    static func getMetricData(_ input: GetMetricDataInput) -> JSONValue {
+    /// The GetMetricData body written directly (``JSONWriter``), members in key order: the same bytes as
+    /// ``getMetricData(_:)`` serialised, without building the tree.
+    package static func getMetricDataBody(_ input: GetMetricDataInput) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64 + input.queries.count * 200)
+        writer.object { body in
+            body.member("EndTime") { $0.number(input.endTime.timeIntervalSince1970) }
+            body.member("MetricDataQueries") { list in
+                list.array { queries in
+                    for query in input.queries {
+                        queries.object { member in
+                            member.member("Id") { $0.string(query.id) }
+                            if let label = query.label { member.member("Label") { $0.string(label) } }
+                            member.member("MetricStat") { stat in
+                                stat.object { stat in
+                                    stat.member("Metric") { metric in
+                                        metric.object { metric in
+                                            let dimensions = query.metric.dimensions
+                                            if !dimensions.isEmpty {
+                                                metric.member("Dimensions") { list in
+                                                    list.array { list in
+                                                        for dimension in dimensions {
+                                                            list.object { pair in
+                                                                pair.member("Name") { $0.string(dimension.name) }
+                                                                pair.member("Value") { $0.string(dimension.value) }
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                            metric.member("MetricName") { $0.string(query.metric.metricName) }
+                                            metric.member("Namespace") { $0.string(query.metric.namespace) }
+                                        }
+                                    }
+                                    stat.member("Period") { $0.number(Double(query.period)) }
+                                    stat.member("Stat") { $0.string(query.stat) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if let token = input.nextToken { body.member("NextToken") { $0.string(token) } }
+            body.member("ScanBy") { $0.string("TimestampDescending") }
+            body.member("StartTime") { $0.number(input.startTime.timeIntervalSince1970) }
+        }
+        return writer.bytes
+    }
+
+    package static func getMetricData(_ input: GetMetricDataInput) -> JSONValue {
         let queries: [JSONValue] = input.queries.map { query in
             var member: [String: JSONValue] = [
                 "Id": .string(query.id),

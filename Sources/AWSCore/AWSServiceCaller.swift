@@ -113,12 +113,33 @@ public struct AWSServiceCaller: Sendable {
     public func sendJSON(target: String, body: JSONValue, deadline: ContinuousClock.Instant?) async throws(AWSError)
         -> HTTPResponse
     {
+        try await sendJSON(target: target, body: body.serialized(), deadline: deadline)
+    }
+
+    /// Calls a JSON operation with a body already written (``JSONWriter``) and returns the parsed answer.
+    /// - Throws: ``AWSError``.
+    public func json(target: String, body: [UInt8], deadline: ContinuousClock.Instant?) async throws(AWSError)
+        -> JSONValue
+    {
+        let response = try await sendJSON(target: target, body: body, deadline: deadline)
+        do {
+            return try JSONValue.parse(response.body)
+        } catch {
+            throw malformed(target, response, "\(error)")
+        }
+    }
+
+    /// Calls a JSON operation with a body already written and returns the raw successful response.
+    /// - Throws: ``AWSError``.
+    public func sendJSON(target: String, body: [UInt8], deadline: ContinuousClock.Instant?) async throws(AWSError)
+        -> HTTPResponse
+    {
         var headers: [(String, String)] = [
             ("Content-Type", "application/x-amz-json-\(service.jsonVersion ?? "1.0")"),
             ("X-Amz-Target", "\(service.jsonTargetPrefix ?? service.name).\(target)"),
         ]
         if service.isQueryCompatible { headers.append(("x-amzn-query-mode", "true")) }
-        return try await send(operation: target, body: body.serialized(), headers: headers, deadline: deadline)
+        return try await send(operation: target, body: body, headers: headers, deadline: deadline)
     }
 
     /// Sends a `POST` with `body` and `headers` (all of which are signed) with retries, and returns the

@@ -88,14 +88,14 @@ extension JSONValue {
         }
     }
 
-    private static func format(_ value: Double) -> String {
+    static func format(_ value: Double) -> String {
         // JSON has no NaN or infinity; nothing this client sends carries them.
         guard value.isFinite else { return "0" }
         if value == value.rounded(), abs(value) < 9e15 { return String(Int64(value)) }
         return "\(value)"
     }
 
-    private static func writeString(_ value: String, into out: inout [UInt8]) {
+    static func writeString(_ value: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Names, ids and dimension values rarely need an escape: copy those in one go (profiled: per-byte appends
         // were the largest cost of encoding a 500-query GetMetricData request).
