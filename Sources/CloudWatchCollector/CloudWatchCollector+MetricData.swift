@@ -119,36 +119,41 @@ extension CloudWatchCollector {
     ) {
         let rule = run.rule
         let statistics = run.planned.statistics
-        var pointsBySet: [Int: (dimensions: [MetricDimension], values: [Date: [String: Double]])] = [:]
-        var incompleteSets: Set<Int> = []
-        for entry in queries {
-            var set = pointsBySet[entry.set] ?? (entry.query.metric.dimensions, [:])
-            if let result = results[entry.query.id] {
-                for (timestamp, value) in zip(result.timestamps, result.values)
-                // ScanBy=TimestampDescending: the first value at a time is the one upstream keeps.
-                where set.values[timestamp]?[entry.statistic] == nil {
-                    set.values[timestamp, default: [:]][entry.statistic] = value
-                }
-                if Self.failedStatusCodes.contains(result.statusCode) { incompleteSets.insert(entry.set) }
-            } else {
-                incompleteSets.insert(entry.set)
-            }
-            pointsBySet[entry.set] = set
-        }
         var fallbacks: [(index: Int, dimensions: [MetricDimension])] = []
-        for (setIndex, set) in pointsBySet {
-            let points = set.values.map { timestamp, values in
-                DimensionSetData(dimensions: set.dimensions, timestamp: timestamp, values: values, unit: "N/A")
+        var setCount = 0
+        // The queries of one set are adjacent (built set by set): take each run of them as one set, and its few
+        // timestamps in a small array (profiled: a dictionary of dictionaries per set was the largest cost here).
+        var start = queries.startIndex
+        while start < queries.endIndex {
+            let setIndex = queries[start].set
+            var end = start
+            while end < queries.endIndex, queries[end].set == setIndex { end += 1 }
+            let dimensions = queries[start].query.metric.dimensions
+            var times: [Date] = []
+            var values: [[String: Double]] = []
+            var incomplete = false
+            for entry in queries[start..<end] {
+                guard let result = results[entry.query.id] else {
+                    incomplete = true
+                    continue
+                }
+                for (timestamp, value) in zip(result.timestamps, result.values) {
+                    if let slot = times.firstIndex(of: timestamp) {
+                        // ScanBy=TimestampDescending: the first value at a time is the one upstream keeps.
+                        if values[slot][entry.statistic] == nil { values[slot][entry.statistic] = value }
+                    } else {
+                        times.append(timestamp)
+                        values.append([entry.statistic: value])
+                    }
+                }
+                if Self.failedStatusCodes.contains(result.statusCode) { incomplete = true }
+            }
+            let points = zip(times, values).map { timestamp, values in
+                DimensionSetData(dimensions: dimensions, timestamp: timestamp, values: values, unit: "N/A")
             }
             // A set with a query AWS did not answer is not stored: the store would hide the failure.
-            if !incompleteSets.contains(setIndex) {
-                store.store(
-                    rule: run.planned.key,
-                    dimensions: set.dimensions,
-                    range: range,
-                    window: window,
-                    points: points
-                )
+            if !incomplete {
+                store.store(rule: run.planned.key, dimensions: dimensions, range: range, window: window, points: points)
             }
             if let newest = DatapointStore.newest(
                 in: points,
@@ -157,15 +162,17 @@ extension CloudWatchCollector {
                 statistics: statistics
             ) {
                 accumulator.store(rule: run.slot, set: setIndex, data: newest)
-            } else if incompleteSets.contains(setIndex) {
-                fallbacks.append((setIndex, set.dimensions))
+            } else if incomplete {
+                fallbacks.append((setIndex, dimensions))
             }
+            setCount += 1
+            start = end
         }
         fallBack(run, sets: fallbacks, window: window, into: accumulator)
         metrics.increment(
             .storeMisses,
             [rule.awsNamespace, rule.awsMetricName],
-            by: Double(pointsBySet.count)
+            by: Double(setCount)
         )
         let failed = results.values.filter { Self.failedStatusCodes.contains($0.statusCode) }
         if let first = failed.first {
