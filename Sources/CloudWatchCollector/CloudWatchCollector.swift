@@ -248,7 +248,13 @@ public final class CloudWatchCollector: Sendable {
         let global = AsyncLimiter(limit: config.maxConcurrentRequests)
         let perTarget = config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests
         var limiters: [AWSTarget: AsyncLimiter] = [:]
-        for service in services { limiters[service.target] = AsyncLimiter(limit: perTarget, parent: global) }
+        for service in services {
+            // A target bound that can never bind (one target, or not below the global one) would only add a second
+            // queue to every call.
+            limiters[service.target] =
+                services.count == 1 || perTarget >= config.maxConcurrentRequests
+                ? global : AsyncLimiter(limit: perTarget, parent: global)
+        }
         let identities = await targetLabels()
         for (target, identity) in identities {
             if case .success(let labels) = identity { accumulator.setTargetLabels(target, labels) }
