@@ -100,12 +100,7 @@ public struct AWSServiceCaller: Sendable {
     public func json(target: String, body: JSONValue, deadline: ContinuousClock.Instant?) async throws(AWSError)
         -> JSONValue
     {
-        let response = try await sendJSON(target: target, body: body, deadline: deadline)
-        do {
-            return try JSONValue.parse(response.body)
-        } catch {
-            throw malformed(target, response, "\(error)")
-        }
+        try await json(target: target, body: body.serialized(), deadline: deadline)
     }
 
     /// Calls a JSON operation and returns the raw successful response (for callers that decode it themselves).

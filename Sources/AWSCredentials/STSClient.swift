@@ -82,11 +82,9 @@ public struct STSClient: STSCredentialsFetcher {
         )
     }
 
-    /// Calls `GetCallerIdentity`, signed with the credentials of `using`, and returns the 12-digit account id.
-    public func callerAccount(using credentials: any CredentialProvider, region: String) async throws(AWSError)
-        -> String
-    {
-        let caller = AWSServiceCaller(
+    /// An STS caller for `region`, signing with `credentials` (nil: unsigned).
+    private func caller(region: String, credentials: (any CredentialProvider)?) throws(AWSError) -> AWSServiceCaller {
+        AWSServiceCaller(
             service: .sts,
             region: region,
             endpoint: try endpoints.resolve(.sts, region: region),
@@ -98,6 +96,13 @@ public struct STSClient: STSCredentialsFetcher {
             logger: logger,
             now: now
         )
+    }
+
+    /// Calls `GetCallerIdentity`, signed with the credentials of `using`, and returns the 12-digit account id.
+    public func callerAccount(using credentials: any CredentialProvider, region: String) async throws(AWSError)
+        -> String
+    {
+        let caller = try caller(region: region, credentials: credentials)
         let result = try await caller.query(action: "GetCallerIdentity", parameters: QueryParameters(), deadline: nil)
         // The label value goes into every sample: only an account id as AWS writes them is accepted.
         guard let account = result.string("Account"), account.utf8.count == 12,
@@ -121,18 +126,7 @@ public struct STSClient: STSCredentialsFetcher {
         region: String,
         roleARN: String
     ) async throws(AWSError) -> AWSCredentials {
-        let caller = AWSServiceCaller(
-            service: .sts,
-            region: region,
-            endpoint: try endpoints.resolve(.sts, region: region),
-            credentials: credentials,
-            transport: transport,
-            retry: retry,
-            requestTimeout: requestTimeout,
-            observer: observer,
-            logger: logger,
-            now: now
-        )
+        let caller = try caller(region: region, credentials: credentials)
         let result: AWSXMLElement
         do {
             result = try await caller.query(action: action, parameters: parameters, deadline: nil)
