@@ -130,15 +130,15 @@ common_flags+=(-Xcc -I"$yams/Sources/CYaml/include")
 
 build_start=$(date +%s)
 awscore_files=()
-for name in XMLReader AWSXMLElement JSONParser JSONValue AWSError AWSErrorDecoder HTTPTransport AWSTimestamp CheckedTime \
-  QueryParameters; do
+for name in XMLReader AWSXMLElement JSONParser JSONValue JSONWriter AWSError AWSErrorDecoder HTTPTransport AWSTimestamp \
+  CheckedTime QueryParameters; do
   awscore_files+=("Sources/AWSCore/$name.swift")
 done
-# The AWSClient files the answer decoders need: all but the service clients and their settings, which need the
-# caller, the credential chain and the HTTP transport.
+# The AWSClient files the answer decoders need: all but the service clients, their settings and the shared credential
+# providers, which need the caller, the credential chain and the HTTP transport.
 awsclient_files=()
 for file in Sources/AWSClient/*.swift; do
-  case $(basename "$file") in *Client.swift | AWSClientSettings.swift) continue ;; esac
+  case $(basename "$file") in *Client.swift | AWSClientSettings.swift | CredentialSources.swift) continue ;; esac
   awsclient_files+=("$file")
 done
 
