@@ -130,7 +130,7 @@ common_flags+=(-Xcc -I"$yams/Sources/CYaml/include")
 
 build_start=$(date +%s)
 awscore_files=()
-for name in XMLReader AWSXMLElement JSONParser JSONValue JSONWriter AWSError AWSErrorDecoder HTTPTransport AWSTimestamp \
+for name in XMLReader AWSXMLElement JSONParser JSONReader JSONValue JSONWriter AWSError AWSErrorDecoder HTTPTransport AWSTimestamp \
   CheckedTime QueryParameters; do
   awscore_files+=("Sources/AWSCore/$name.swift")
 done

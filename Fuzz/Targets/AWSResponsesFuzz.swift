@@ -1,6 +1,6 @@
 // libFuzzer target: the CloudWatch, ELB, ELBv2 and Tagging answer decoders (AWSClient *Coding), which turn a
 // parsed XML or JSON body into the client's output types. Compiled into one module with those AWSClient files,
-// because the decoders are internal.
+// because the decoders are internal. Also checks that the streamed GetMetricData decoder agrees with the tree one.
 import AWSCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -11,7 +11,16 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     } else if let body = try? JSONValue.parse(bytes) {
         decodeJSONAnswers(body)
     }
+    checkStreamedMetricData(bytes)
     return 0
+}
+
+/// The GetMetricData answer decoded as it is read must be what the tree decoder makes of the same bytes, or fail
+/// where that fails; a difference is a finding.
+private func checkStreamedMetricData(_ bytes: [UInt8]) {
+    let streamed = try? CloudWatchJSONCoding.getMetricDataOutput(bytes: bytes)
+    let tree = (try? JSONValue.parse(bytes)).flatMap { try? CloudWatchJSONCoding.getMetricDataOutput($0) }
+    if streamed != tree { fatalError("GetMetricData: the streamed decoder and the tree decoder disagree") }
 }
 
 /// Every Query decoder, on the `<ActionResult>` element as AWSServiceCaller hands it over (or the root).

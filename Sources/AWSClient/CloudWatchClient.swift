@@ -93,12 +93,13 @@ public struct CloudWatchClient: Sendable {
             )
             return try decoding("GetMetricData") { try CloudWatchQueryCoding.getMetricDataOutput(result) }
         default:
-            let result = try await caller.json(
+            return try await caller.json(
                 target: "GetMetricData",
                 body: CloudWatchJSONCoding.getMetricDataBody(input),
                 deadline: deadline
-            )
-            return try decoding("GetMetricData") { try CloudWatchJSONCoding.getMetricDataOutput(result) }
+            ) { bytes in
+                try decoding("GetMetricData") { try CloudWatchJSONCoding.getMetricDataOutput(bytes: bytes) }
+            }
         }
     }
 
@@ -122,6 +123,9 @@ public struct CloudWatchClient: Sendable {
         do {
             return try body()
         } catch let error as AWSError {
+            throw error
+        } catch let error as JSONParseError {
+            // The caller reports it as a malformed answer, with the response's status and request id.
             throw error
         } catch {
             throw AWSError(

@@ -205,7 +205,91 @@ package enum CloudWatchJSONCoding {
         return GetMetricStatisticsOutput(label: body["Label"]?.stringValue, datapoints: datapoints)
     }
 
-    static func getMetricDataOutput(_ body: JSONValue) throws -> GetMetricDataOutput {
+    /// A GetMetricData answer decoded as it is read (``JSONReader``), without its tree. Anything but the expected
+    /// shape — a syntax error, a member of an unexpected type, a result without `Id` — is decoded again from the
+    /// tree by ``getMetricDataOutput(_:)-(JSONValue)``, so every answer decodes, or fails, exactly as it does there.
+    package static func getMetricDataOutput(bytes: [UInt8]) throws -> GetMetricDataOutput {
+        if let output = try? streamedMetricDataOutput(bytes) { return output }
+        return try getMetricDataOutput(JSONValue.parse(bytes))
+    }
+
+    private struct UnexpectedShape: Error {}
+
+    private static func streamedMetricDataOutput(_ bytes: [UInt8]) throws -> GetMetricDataOutput {
+        var reader = JSONReader(bytes)
+        var results: [MetricDataResult] = []
+        var nextToken: JSONValue?
+        var messages: JSONValue?
+        try reader.readObject { key, reader in
+            switch key {
+            case "MetricDataResults":
+                results = []
+                try readList(&reader) { reader in results.append(try metricDataResult(&reader)) }
+            case "NextToken": nextToken = try reader.readValue()
+            case "Messages": messages = try reader.readValue()
+            default: _ = try reader.readValue()
+            }
+        }
+        try reader.finish()
+        return GetMetricDataOutput(
+            results: results,
+            nextToken: token(nextToken),
+            messages: Self.messages(messages)
+        )
+    }
+
+    private static func metricDataResult(_ reader: inout JSONReader) throws -> MetricDataResult {
+        var id: JSONValue?
+        var label: JSONValue?
+        var statusCode: JSONValue?
+        var messages: JSONValue?
+        var timestamps: [Date] = []
+        var values: [Double] = []
+        try reader.readObject { key, reader in
+            switch key {
+            case "Id": id = try reader.readValue()
+            case "Label": label = try reader.readValue()
+            case "StatusCode": statusCode = try reader.readValue()
+            case "Messages": messages = try reader.readValue()
+            case "Timestamps":
+                timestamps = []
+                try readList(&reader) { reader in
+                    guard let seconds = try reader.readValue().doubleValue,
+                        let date = CheckedTime.date(epochSeconds: seconds)
+                    else { throw UnexpectedShape() }
+                    timestamps.append(date)
+                }
+            case "Values":
+                values = []
+                try readList(&reader) { reader in
+                    guard let value = try reader.readValue().doubleValue else { throw UnexpectedShape() }
+                    values.append(value)
+                }
+            default: _ = try reader.readValue()
+            }
+        }
+        guard let id = id?.stringValue, timestamps.count == values.count else { throw UnexpectedShape() }
+        return MetricDataResult(
+            id: id,
+            label: label?.stringValue,
+            timestamps: timestamps,
+            values: values,
+            statusCode: statusCode?.stringValue ?? "Complete",
+            messages: Self.messages(messages)
+        )
+    }
+
+    /// A list member as ``DecodingFailure/list(_:_:)`` reads one: `null` is empty, anything else must be a list.
+    private static func readList(_ reader: inout JSONReader, _ element: (inout JSONReader) throws -> Void) throws {
+        if reader.peek() == UInt8(ascii: "n") {
+            guard try reader.readValue() == .null else { throw UnexpectedShape() }
+            return
+        }
+        guard reader.peek() == UInt8(ascii: "[") else { throw UnexpectedShape() }
+        try reader.readArray(element)
+    }
+
+    package static func getMetricDataOutput(_ body: JSONValue) throws -> GetMetricDataOutput {
         let results = try DecodingFailure.list(body["MetricDataResults"], "MetricDataResults").map { member in
             guard let id = member["Id"]?.stringValue else { throw DecodingFailure("result without Id") }
             let timestamps = try DecodingFailure.list(member["Timestamps"], "Timestamps").map { value in

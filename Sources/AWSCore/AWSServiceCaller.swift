@@ -124,6 +124,24 @@ public struct AWSServiceCaller: Sendable {
         }
     }
 
+    /// Calls a JSON operation with a body already written and decodes the answer with `decode` (a decoder that
+    /// reads the bytes itself, ``JSONReader``); a ``JSONParseError`` from it is reported as a malformed answer,
+    /// as ``json(target:body:deadline:)-(_,[UInt8],_)`` reports one.
+    /// - Throws: ``AWSError``, or what `decode` throws other than a ``JSONParseError``.
+    public func json<Output>(
+        target: String,
+        body: [UInt8],
+        deadline: ContinuousClock.Instant?,
+        decode: ([UInt8]) throws -> Output
+    ) async throws -> Output {
+        let response = try await sendJSON(target: target, body: body, deadline: deadline)
+        do {
+            return try decode(response.body)
+        } catch let error as JSONParseError {
+            throw malformed(target, response, "\(error)")
+        }
+    }
+
     /// Calls a JSON operation with a body already written and returns the raw successful response.
     /// - Throws: ``AWSError``.
     public func sendJSON(target: String, body: [UInt8], deadline: ContinuousClock.Instant?) async throws(AWSError)
