@@ -97,13 +97,19 @@ extension JSONValue {
 
     static func writeString(_ value: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Names, ids and dimension values rarely need an escape: copy those in one go (profiled: per-byte appends
-        // were the largest cost of encoding a 500-query GetMetricData request).
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(contentsOf: value.utf8)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
+        // Names, ids and dimension values rarely need an escape: copy those in one go, scanning and copying the
+        // string's contiguous bytes (a native string has them). Profiled: per-byte appends, and then the UTF-8
+        // view's iterator, were the largest cost of encoding a 500-query GetMetricData request.
+        let copied =
+            value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+                for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    return false
+                }
+                out.append(contentsOf: bytes)
+                out.append(UInt8(ascii: "\""))
+                return true
+            } ?? false
+        if copied { return }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
