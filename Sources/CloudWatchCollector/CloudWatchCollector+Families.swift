@@ -9,11 +9,12 @@ extension CloudWatchCollector {
     /// config order; a family only when it has samples.
     func ruleFamilies(
         _ planned: ScrapePlan.Rule,
+        slot: Int,
         state: ScrapeAccumulator.RuleState,
         tagSnapshot: LoadBalancerTagSnapshot,
         targetLabels: [(name: String, value: String)]
     ) -> [MetricFamily] {
-        let data = state.sets.sorted { $0.key < $1.key }.map(\.value)
+        let data = state.exported
         guard !data.isEmpty else { return [] }
         let rule = planned.rule
         let baseName = planned.baseName
@@ -21,25 +22,41 @@ extension CloudWatchCollector {
         // Upstream's HELP carries the unit of the last dimension set that returned data.
         let unit = data.last?.unit ?? "None"
         var statistics = MetricNaming.standardStatistics + (rule.extendedStatistics ?? [])
-        let returned = Set(data.flatMap(\.values.keys))
-        statistics += returned.subtracting(statistics).sorted()
+        var returned: [String] = []
+        for set in data {
+            for entry in set.values where !statistics.contains(entry.statistic) && !returned.contains(entry.statistic) {
+                returned.append(entry.statistic)
+            }
+        }
+        statistics += returned.sorted()
         let resourceTags = resourceTagsById(state)
-        let labelsBySet = data.map { set in
+        func derive(_ dimensions: [MetricDimension]) -> [(name: String, value: String)] {
             sampleLabels(
                 planned,
-                set.dimensions,
+                dimensions,
                 job: job,
                 targetLabels: targetLabels,
                 tagSnapshot: tagSnapshot,
                 resourceTags: resourceTags
             )
         }
+        let dimensionSets = data.map(\.dimensions)
+        // aws_tag_select rules take tag labels from this scrape's GetResources answer: derived every scrape.
+        let labelsBySet =
+            rule.tagSelect == nil
+            ? labelMemo.labels(
+                slot: slot,
+                stamp: SampleLabelMemo.Stamp(tagVersion: tagSnapshot.version, targetLabels: targetLabels),
+                sets: dimensionSets,
+                derive: derive
+            )
+            : dimensionSets.map(derive)
         var families: [MetricFamily] = []
         for statistic in statistics {
             let name = baseName + MetricNaming.statisticSuffix(statistic)
             var samples: [Sample] = []
             for (set, labels) in zip(data, labelsBySet) {
-                guard let value = set.values[statistic] else { continue }
+                guard let value = set[statistic] else { continue }
                 let timestamp = rule.setTimestamp ? set.timestamp.flatMap(CheckedTime.epochMilliseconds) : nil
                 samples.append(Sample(name: name, labels: labels, value: value, timestampMilliseconds: timestamp))
             }

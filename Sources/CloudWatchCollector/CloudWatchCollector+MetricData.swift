@@ -22,60 +22,66 @@ extension CloudWatchCollector {
         let statistics = run.planned.statistics
         guard !statistics.isEmpty else { return }
         let range = DatapointStore.fetchRange(rule, window: window, now: scrapeTime)
-        var queries: [(query: MetricDataQuery, set: Int, statistic: String)] = []
-        var answered = 0
-        for (setIndex, dimensions) in sets.enumerated() {
-            if let answer = store.answer(
-                rule: run.planned.key,
-                dimensions: dimensions,
-                window: window,
-                statistics: statistics
-            ) {
-                answered += 1
-                if let answer { accumulator.store(rule: run.slot, set: setIndex, data: answer) }
+        let answers = store.answers(rule: run.planned.key, sets: sets, window: window, statistics: statistics)
+        var answered: [(index: Int, data: DimensionSetData)] = []
+        var answeredCount = 0
+        // Query `q` asks for set `missing[q / statistics.count]` and statistic `statistics[q % statistics.count]`;
+        // its id is `q<q>`, so a result finds its query without a dictionary of ids.
+        var missing: [Int] = []
+        var queries: [MetricDataQuery] = []
+        for (setIndex, answer) in answers.enumerated() {
+            if let answer {
+                answeredCount += 1
+                if let answer { answered.append((setIndex, answer)) }
                 continue
             }
-            let dimensionKey = dimensions.map { "\($0.name)=\($0.value)" }.sorted().joined(separator: ",")
+            missing.append(setIndex)
+            let dimensions = sets[setIndex]
+            let dimensionKey = Self.labelKey(dimensions)
             for statistic in statistics {
-                let query = MetricDataQuery(
-                    id: "q\(queries.count)",
-                    metric: CloudWatchMetric(
-                        namespace: rule.awsNamespace,
-                        metricName: rule.awsMetricName,
-                        dimensions: dimensions
-                    ),
-                    period: rule.periodSeconds,
-                    stat: statistic,
-                    label: "\(statistic)/\(dimensionKey)"
+                queries.append(
+                    MetricDataQuery(
+                        id: "q\(queries.count)",
+                        metric: CloudWatchMetric(
+                            namespace: rule.awsNamespace,
+                            metricName: rule.awsMetricName,
+                            dimensions: dimensions
+                        ),
+                        period: rule.periodSeconds,
+                        stat: statistic,
+                        label: statistic + "/" + dimensionKey
+                    )
                 )
-                queries.append((query, setIndex, statistic))
             }
         }
+        accumulator.store(rule: run.slot, sets: answered)
         let chunks = stride(from: 0, to: queries.count, by: Self.maximumQueriesPerRequest).map {
-            Array(queries[$0..<min($0 + Self.maximumQueriesPerRequest, queries.count)])
+            $0..<min($0 + Self.maximumQueriesPerRequest, queries.count)
         }
-        if answered > 0 {
+        if answeredCount > 0 {
             // A fresh fetch would have sent every set's queries, in ⌈queries / 500⌉ requests.
             let freshRequests =
                 (sets.count * statistics.count + Self.maximumQueriesPerRequest - 1) / Self.maximumQueriesPerRequest
             recordStoreHits(
                 rule,
-                sets: answered,
+                sets: answeredCount,
                 requests: max(0, freshRequests - chunks.count),
-                metrics: answered * statistics.count
+                metrics: answeredCount * statistics.count
             )
-            accumulator.countStoreAnswers(rule: run.slot, sets: answered)
+            accumulator.countStoreAnswers(rule: run.slot, sets: answeredCount)
         }
         guard !chunks.isEmpty else { return }
-        var results: [String: MetricDataResult] = [:]
+        let queryCount = queries.count
+        var results = [MetricDataResult?](repeating: nil, count: queryCount)
         // A failed request leaves its queries without results: their sets count as incomplete below.
-        await withTaskGroup(of: [String: MetricDataResult]?.self) { group in
+        await withTaskGroup(of: [(Int, MetricDataResult)].self) { group in
             for chunk in chunks {
-                let chunkQueries = chunk.map(\.query)
+                let chunkQueries = Array(queries[chunk])
                 group.addTask {
                     do {
                         let answer = try await self.metricDataPages(
                             chunkQueries,
+                            queryCount: queryCount,
                             run: run,
                             range: range,
                             deadline: deadline
@@ -88,16 +94,17 @@ extension CloudWatchCollector {
                         return answer
                     } catch {
                         self.recordFailure(error, run: run, accumulator: accumulator)
-                        return nil
+                        return []
                     }
                 }
             }
             for await answer in group {
-                results.merge(answer ?? [:]) { first, _ in first }
+                for (index, result) in answer where results[index] == nil { results[index] = result }
             }
         }
         storeMetricData(
-            queries,
+            missing: missing,
+            sets: sets,
             results: results,
             run: run,
             window: window,
@@ -106,12 +113,19 @@ extension CloudWatchCollector {
         )
     }
 
+    /// A query's label: the statistic's set as `Name=value` pairs, sorted and comma-separated.
+    static func labelKey(_ dimensions: [MetricDimension]) -> String {
+        if dimensions.count == 1, let only = dimensions.first { return only.name + "=" + only.value }
+        return dimensions.map { "\($0.name)=\($0.value)" }.sorted().joined(separator: ",")
+    }
+
     /// Turns GetMetricData results into datapoints per dimension set: stores each set whose queries were all answered,
     /// exports each set's newest values in the window, falls back to the store for sets whose request failed, and
     /// counts queries AWS could not answer (the answered ones are kept).
     private func storeMetricData(
-        _ queries: [(query: MetricDataQuery, set: Int, statistic: String)],
-        results: [String: MetricDataResult],
+        missing: [Int],
+        sets: [[MetricDimension]],
+        results: [MetricDataResult?],
         run: RuleRun,
         window: ScrapeWindow,
         range: ScrapeWindow,
@@ -120,61 +134,65 @@ extension CloudWatchCollector {
         let rule = run.rule
         let statistics = run.planned.statistics
         var fallbacks: [(index: Int, dimensions: [MetricDimension])] = []
-        var setCount = 0
-        // The queries of one set are adjacent (built set by set): take each run of them as one set, and its few
-        // timestamps in a small array (profiled: a dictionary of dictionaries per set was the largest cost here).
-        var start = queries.startIndex
-        while start < queries.endIndex {
-            let setIndex = queries[start].set
-            var end = start
-            while end < queries.endIndex, queries[end].set == setIndex { end += 1 }
-            let dimensions = queries[start].query.metric.dimensions
-            var times: [Date] = []
-            var values: [[String: Double]] = []
+        var fetched: [(index: Int, data: DimensionSetData)] = []
+        fetched.reserveCapacity(missing.count)
+        var failed: [MetricDataResult] = []
+        var complete: [(dimensions: [MetricDimension], points: [DimensionSetData])] = []
+        complete.reserveCapacity(missing.count)
+        for (position, setIndex) in missing.enumerated() {
+            let dimensions = sets[setIndex]
+            // One point per timestamp holding every statistic returned at it; a set has a few timestamps, so a
+            // linear search (profiled: a dictionary of dictionaries per set was the largest cost here).
+            var points: [DimensionSetData] = []
             var incomplete = false
-            for entry in queries[start..<end] {
-                guard let result = results[entry.query.id] else {
+            for (offset, statistic) in statistics.enumerated() {
+                guard let result = results[position * statistics.count + offset] else {
                     incomplete = true
                     continue
                 }
                 for (timestamp, value) in zip(result.timestamps, result.values) {
-                    if let slot = times.firstIndex(of: timestamp) {
+                    if let slot = points.firstIndex(where: { $0.timestamp == timestamp }) {
                         // ScanBy=TimestampDescending: the first value at a time is the one upstream keeps.
-                        if values[slot][entry.statistic] == nil { values[slot][entry.statistic] = value }
+                        if points[slot][statistic] == nil { points[slot][statistic] = value }
                     } else {
-                        times.append(timestamp)
-                        values.append([entry.statistic: value])
+                        points.append(
+                            DimensionSetData(
+                                dimensions: dimensions,
+                                timestamp: timestamp,
+                                values: [.init(statistic: statistic, value: value)],
+                                unit: "N/A"
+                            )
+                        )
                     }
                 }
-                if Self.failedStatusCodes.contains(result.statusCode) { incomplete = true }
+                if Self.failedStatusCodes.contains(result.statusCode) {
+                    incomplete = true
+                    failed.append(result)
+                }
             }
-            let points = zip(times, values).map { timestamp, values in
-                DimensionSetData(dimensions: dimensions, timestamp: timestamp, values: values, unit: "N/A")
-            }
+            // Timestamps are distinct: oldest first is the store's order (answers come newest first).
+            points.sort { ($0.timestamp ?? .distantPast) < ($1.timestamp ?? .distantPast) }
             // A set with a query AWS did not answer is not stored: the store would hide the failure.
-            if !incomplete {
-                store.store(rule: run.planned.key, dimensions: dimensions, range: range, window: window, points: points)
-            }
+            if !incomplete { complete.append((dimensions, points)) }
             if let newest = DatapointStore.newest(
                 in: points,
                 window: range == window ? nil : window,
                 rule: rule,
                 statistics: statistics
             ) {
-                accumulator.store(rule: run.slot, set: setIndex, data: newest)
+                fetched.append((setIndex, newest))
             } else if incomplete {
                 fallbacks.append((setIndex, dimensions))
             }
-            setCount += 1
-            start = end
         }
+        store.store(rule: run.planned.key, sets: complete, range: range, window: window)
+        accumulator.store(rule: run.slot, sets: fetched)
         fallBack(run, sets: fallbacks, window: window, into: accumulator)
         metrics.increment(
             .storeMisses,
             [rule.awsNamespace, rule.awsMetricName],
-            by: Double(setCount)
+            by: Double(missing.count)
         )
-        let failed = results.values.filter { Self.failedStatusCodes.contains($0.statusCode) }
         if let first = failed.first {
             recordFailure(
                 AWSError(
@@ -194,15 +212,17 @@ extension CloudWatchCollector {
     /// Query status codes that mean AWS did not answer the query.
     static let failedStatusCodes: Set<String> = ["Forbidden", "InternalError"]
 
-    /// All pages of one GetMetricData request, with each query's timestamps and values concatenated across pages.
+    /// All pages of one GetMetricData request, with each query's timestamps and values concatenated across pages,
+    /// by query index (`q<index>`; a result with any other id, or one out of range, is dropped).
     private func metricDataPages(
         _ queries: [MetricDataQuery],
+        queryCount: Int,
         run: RuleRun,
         range window: ScrapeWindow,
         deadline: ContinuousClock.Instant?
-    ) async throws -> [String: MetricDataResult] {
+    ) async throws -> [(Int, MetricDataResult)] {
         let rule = run.rule
-        var results: [String: MetricDataResult] = [:]
+        var results: [Int: MetricDataResult] = [:]
         let ending = try await Paginator().forEachPage { token in
             let input = GetMetricDataInput(
                 queries: queries,
@@ -217,17 +237,30 @@ extension CloudWatchCollector {
             return (output, output.nextToken)
         } consume: { output in
             for result in output.results {
-                if var existing = results[result.id] {
+                guard let index = Self.queryIndex(result.id), index < queryCount else { continue }
+                if var existing = results.removeValue(forKey: index) {
                     existing.timestamps += result.timestamps
                     existing.values += result.values
                     existing.statusCode = result.statusCode
-                    results[result.id] = existing
+                    results[index] = existing
                 } else {
-                    results[result.id] = result
+                    results[index] = result
                 }
             }
         }
         warnIfIncomplete(ending, operation: "GetMetricData", rule: rule)
-        return results
+        return Array(results)
+    }
+
+    /// The index in a query id `q<index>`; nil for any other id.
+    static func queryIndex(_ id: String) -> Int? {
+        let utf8 = id.utf8
+        guard utf8.first == UInt8(ascii: "q"), utf8.count > 1, utf8.count <= 10 else { return nil }
+        var index = 0
+        for byte in utf8.dropFirst() {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            index = index * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return index
     }
 }

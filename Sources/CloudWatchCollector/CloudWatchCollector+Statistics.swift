@@ -113,17 +113,17 @@ extension CloudWatchCollector {
 
     /// Every statistic present in the datapoint, whichever were requested, plus its extended statistics.
     static func data(from datapoint: Datapoint, dimensions: [MetricDimension]) -> DimensionSetData {
-        var values = datapoint.extendedStatistics
-        let standard: [(String, Double?)] = [
-            ("Sum", datapoint.sum), ("SampleCount", datapoint.sampleCount), ("Minimum", datapoint.minimum),
-            ("Maximum", datapoint.maximum), ("Average", datapoint.average),
-        ]
-        for (name, value) in standard { if let value { values[name] = value } }
-        return DimensionSetData(
+        var data = DimensionSetData(
             dimensions: dimensions,
             timestamp: datapoint.timestamp,
-            values: values,
             unit: datapoint.unit ?? "None"
         )
+        if let sum = datapoint.sum { data["Sum"] = sum }
+        if let sampleCount = datapoint.sampleCount { data["SampleCount"] = sampleCount }
+        if let minimum = datapoint.minimum { data["Minimum"] = minimum }
+        if let maximum = datapoint.maximum { data["Maximum"] = maximum }
+        if let average = datapoint.average { data["Average"] = average }
+        for (statistic, value) in datapoint.extendedStatistics { data[statistic] = value }
+        return data
     }
 }

@@ -31,6 +31,10 @@ public final class CloudWatchCollector: Sendable {
     let sleepUntilDeadline: @Sendable (ContinuousClock.Instant) async throws -> Void
     let logger: Logger
     private let warnedClashes = Mutex<Set<String>>([])
+    /// Sample labels per rule and dimension set, kept while the tags they derive from are unchanged.
+    let labelMemo = SampleLabelMemo()
+    /// `aws_elb_tags` as the last scrape built it, with what it was built from.
+    let elbTagsMemo = Mutex<(key: [String], family: MetricFamily)?>(nil)
 
     /// Creates a collector.
     /// - Parameters:
@@ -144,6 +148,7 @@ public final class CloudWatchCollector: Sendable {
         for (index, planned) in plan.rules.enumerated() {
             families += ruleFamilies(
                 planned,
+                slot: index,
                 state: result.rules[index],
                 tagSnapshot: snapshots[planned.target] ?? LoadBalancerTagSnapshot(),
                 targetLabels: result.targetLabels[planned.target] ?? []
@@ -160,7 +165,7 @@ public final class CloudWatchCollector: Sendable {
             )
         }
         if config.tagLabels.infoMetric, !tagged.isEmpty {
-            families.append(ElbTagsFamily.make(tagged.map { ($0.snapshot, $0.labels) }))
+            families.append(elbTagsFamily(tagged))
         }
         let duration = started.duration(to: .now)
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -184,6 +189,18 @@ public final class CloudWatchCollector: Sendable {
         )
         families += tagCacheFamilies(tagged, now: scrapeTime)
         return families
+    }
+
+    /// `aws_elb_tags`, built again only when a tag snapshot or a target's labels changed (in steady state it is
+    /// the same family every scrape, and building it sorts and labels the whole fleet).
+    private func elbTagsFamily(_ tagged: [TaggedTarget]) -> MetricFamily {
+        let key = tagged.flatMap { target in
+            [String(target.snapshot.version)] + target.labels.flatMap { [$0.name, $0.value] } + ["|"]
+        }
+        if let memo = elbTagsMemo.withLock({ $0 }), memo.key == key { return memo.family }
+        let family = ElbTagsFamily.make(tagged.map { ($0.snapshot, $0.labels) })
+        elbTagsMemo.withLock { $0 = (key, family) }
+        return family
     }
 
     /// A target with load balancer tags: its snapshot, the kinds it refreshes and its `region`/`account_id` labels.
@@ -216,24 +233,31 @@ public final class CloudWatchCollector: Sendable {
     private func reports(_ result: ScrapeAccumulator.Snapshot, at scrapeTime: Date) -> [RuleReport] {
         zip(plan.rules, result.rules).map { planned, state in
             let rule = planned.rule
-            let series = state.sets.values.reduce(0) { total, data in
-                total + planned.statistics.filter { data.values[$0] != nil }.count
-            }
-            let loadBalancers = state.sets.values.compactMap { data in
-                data.dimensions.first { $0.name == "LoadBalancerName" || $0.name == "LoadBalancer" }?.value
+            var exported = 0
+            var series = 0
+            var loadBalancers: [String] = []
+            for case let data? in state.sets {
+                exported += 1
+                for statistic in planned.statistics where data[statistic] != nil { series += 1 }
+                if let name = data.dimensions.first(where: {
+                    $0.name == "LoadBalancerName" || $0.name == "LoadBalancer"
+                }
+                ) {
+                    loadBalancers.append(name.value)
+                }
             }
             return RuleReport(
                 rule: rule,
                 scrapeTime: scrapeTime,
                 window: ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds),
                 discovery: state.discovery,
-                exported: state.sets.count,
+                exported: exported,
                 exportedSeries: series,
                 storeAnswered: state.storeAnswered,
                 failure: state.failure,
                 failures: state.failures,
                 deadlinePassed: result.missedRequests > 0,
-                exportedLoadBalancers: Set(loadBalancers)
+                exportedLoadBalancers: loadBalancers
             )
         }
     }
@@ -348,7 +372,7 @@ public final class CloudWatchCollector: Sendable {
                     deadline: deadline
                 )
             }
-            store.prune(rule: run.planned.key, keeping: Set(sets), window: window)
+            store.prune(rule: run.planned.key, keeping: sets, window: window)
         } catch {
             recordFailure(error, run: run, accumulator: accumulator)
             // Discovery failed (ListMetrics throttled, or past the deadline): the dimension sets the store knows keep

@@ -1,16 +1,22 @@
 public import AWSClient
 public import Foundation
+import Synchronization
 
 /// What the tag cache knows at one moment: the load balancers of each API and when each was last refreshed.
 public struct LoadBalancerTagSnapshot: Sendable {
     /// Classic load balancers by name.
-    public var classic: [String: LoadBalancerRecord] = [:]
+    public private(set) var classic: [String: LoadBalancerRecord] = [:]
     /// ELBv2 load balancers by CloudWatch `LoadBalancer` dimension value.
-    public var v2: [String: LoadBalancerRecord] = [:]
+    public private(set) var v2: [String: LoadBalancerRecord] = [:]
     /// When the classic part last refreshed successfully.
-    public var classicRefreshedAt: Date?
+    public private(set) var classicRefreshedAt: Date?
     /// When the ELBv2 part last refreshed successfully.
-    public var v2RefreshedAt: Date?
+    public private(set) var v2RefreshedAt: Date?
+    /// Different for every snapshot a refresh made (0 for an empty one), so what is derived from a snapshot's
+    /// records (sample labels, `aws_elb_tags`) can be kept until the next refresh.
+    public private(set) var version: UInt64 = 0
+
+    private static let versions = Atomic<UInt64>(0)
 
     /// Creates an empty snapshot.
     public init() {}
@@ -30,6 +36,7 @@ public struct LoadBalancerTagSnapshot: Sendable {
 
     /// Replaces one API's part with a complete refresh.
     mutating func replace(_ kind: LoadBalancerAPIKind, with records: [String: LoadBalancerRecord], refreshedAt: Date) {
+        version = Self.versions.add(1, ordering: .relaxed).newValue
         switch kind {
         case .classic:
             classic = records

@@ -24,8 +24,12 @@ public struct RuleReport: Sendable {
     public var failures: Int
     /// Whether the scrape's deadline passed with requests still out.
     public var deadlinePassed: Bool
-    /// The load balancer dimension values (`LoadBalancerName`, `LoadBalancer`) of the exported sets.
-    public var exportedLoadBalancers: Set<String>
+    /// The load balancer dimension values (`LoadBalancerName`, `LoadBalancer`) of the exported sets, as listed
+    /// (one per set: a load balancer with several sets, per zone say, repeats).
+    public var exportedLoadBalancerValues: [String]
+    /// The load balancer dimension values of the exported sets, each once. Computed when asked (the status page),
+    /// not on every scrape.
+    public var exportedLoadBalancers: Set<String> { Set(exportedLoadBalancerValues) }
 
     /// Creates a report.
     public init(
@@ -39,7 +43,7 @@ public struct RuleReport: Sendable {
         failure: RuleFailure? = nil,
         failures: Int = 0,
         deadlinePassed: Bool = false,
-        exportedLoadBalancers: Set<String> = []
+        exportedLoadBalancers: [String] = []
     ) {
         self.rule = rule
         self.scrapeTime = scrapeTime
@@ -51,6 +55,6 @@ public struct RuleReport: Sendable {
         self.failure = failure
         self.failures = failures
         self.deadlinePassed = deadlinePassed
-        self.exportedLoadBalancers = exportedLoadBalancers
+        self.exportedLoadBalancerValues = exportedLoadBalancers
     }
 }

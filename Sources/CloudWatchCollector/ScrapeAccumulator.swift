@@ -7,7 +7,9 @@ import Synchronization
 /// everything that completed.
 final class ScrapeAccumulator: Sendable {
     struct RuleState {
-        var sets: [Int: DimensionSetData] = [:]
+        /// Each dimension set's data by its index in the rule's listing; `nil` for a set without data (so the sets
+        /// come out in listing order without a sort).
+        private(set) var sets: [DimensionSetData?] = []
         var mappings: [ResourceTagMapping] = []
         var resourceIds: [String] = []
         /// How the dimension sets were found; `nil` when discovery failed.
@@ -17,6 +19,15 @@ final class ScrapeAccumulator: Sendable {
         var failures = 0
         /// Dimension sets the datapoint store answered without a CloudWatch request.
         var storeAnswered = 0
+
+        /// The sets with data, in listing order.
+        var exported: [DimensionSetData] { sets.compactMap { $0 } }
+
+        mutating func put(_ data: DimensionSetData, at index: Int, replacing: Bool) {
+            guard index >= 0 else { return }
+            if index >= sets.count { sets.append(contentsOf: repeatElement(nil, count: index + 1 - sets.count)) }
+            if replacing || sets[index] == nil { sets[index] = data }
+        }
     }
 
     /// Everything the scrape gathered.
@@ -41,14 +52,20 @@ final class ScrapeAccumulator: Sendable {
     }
 
     func store(rule: Int, set: Int, data: DimensionSetData) {
-        state.withLock { $0.rules[rule].sets[set] = data }
+        state.withLock { $0.rules[rule].put(data, at: set, replacing: true) }
+    }
+
+    /// Stores the data of many sets under one lock (a rule's store answers, a GetMetricData request's sets).
+    func store(rule: Int, sets: [(index: Int, data: DimensionSetData)]) {
+        guard !sets.isEmpty else { return }
+        state.withLock { state in
+            for (index, data) in sets { state.rules[rule].put(data, at: index, replacing: true) }
+        }
     }
 
     /// Stores `data` for a dimension set that has none yet (a fallback never replaces data fetched in this scrape).
     func storeIfAbsent(rule: Int, set: Int, data: DimensionSetData) {
-        state.withLock { state in
-            if state.rules[rule].sets[set] == nil { state.rules[rule].sets[set] = data }
-        }
+        state.withLock { $0.rules[rule].put(data, at: set, replacing: false) }
     }
 
     func storeTaggedResources(rule: Int, mappings: [ResourceTagMapping], resourceIds: [String]) {

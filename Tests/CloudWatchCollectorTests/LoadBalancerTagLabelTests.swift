@@ -252,6 +252,48 @@ import Testing
         #expect(scrape.samples("aws_elb_tags").count == 1)
     }
 
+    /// Labels and `aws_elb_tags` are kept from scrape to scrape while the tags are unchanged; a refresh that changes
+    /// a load balancer's tags changes them at the next scrape.
+    @Test func changedTagsOfTheSameLoadBalancerRelabelTheNextScrape() async throws {
+        let state = LoadBalancerFleet(
+            [(Self.classicName, Self.tags([("kubernetes.io/service-name", "default/web")]))]
+        )
+        let aws = FakeAWS(
+            .init(
+                listMetrics: { _ in
+                    ListMetricsOutput(
+                        metrics: state.names.map { metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", $0))) },
+                        nextToken: nil
+                    )
+                },
+                getMetricStatistics: Self.sums(),
+                classicLoadBalancers: { try state.current() }
+            )
+        )
+        let harness = try CollectorHarness(Self.classicRule, aws: aws)
+        await harness.refreshTags()
+        for _ in 0..<2 {
+            let scrape = await harness.scrape()
+            let labels = scrape.samples("aws_elb_request_count_sum").first?.labels ?? []
+            #expect(labels.contains { $0 == ("service", "web") } && labels.contains { $0 == ("namespace", "default") })
+            #expect(
+                scrape.samples("aws_elb_tags").first?.labels.contains {
+                    $0 == ("kubernetes_io_service_name", "default/web")
+                } == true
+            )
+        }
+        state.set([(Self.classicName, Self.tags([("kubernetes.io/service-name", "shop/cart")]))])
+        await harness.refreshTags()
+        let scrape = await harness.scrape()
+        let labels = scrape.samples("aws_elb_request_count_sum").first?.labels ?? []
+        #expect(labels.contains { $0 == ("service", "cart") } && labels.contains { $0 == ("namespace", "shop") })
+        #expect(scrape.samples("aws_elb_request_count_sum").count == 1)
+        #expect(
+            scrape.samples("aws_elb_tags").first?.labels.contains { $0 == ("kubernetes_io_service_name", "shop/cart") }
+                == true
+        )
+    }
+
     @Test func tagLookupFailureStillExportsMetrics() async throws {
         let aws = FakeAWS(
             .init(
