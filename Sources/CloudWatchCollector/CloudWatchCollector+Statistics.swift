@@ -24,16 +24,15 @@ extension CloudWatchCollector {
                 accumulator.countStoreAnswers(rule: run.slot, sets: answered)
             }
         }
+        // Every set asked at once, before any fetch stores into the rule's entries (a read while one writes would
+        // copy them).
+        let answers = store.answers(rule: run.planned.key, sets: sets, window: window, statistics: statistics)
+        var hits: [(index: Int, data: DimensionSetData)] = []
         await withTaskGroup(of: Void.self) { group in
             for (setIndex, dimensions) in sets.enumerated() {
-                if let answer = store.answer(
-                    rule: run.planned.key,
-                    dimensions: dimensions,
-                    window: window,
-                    statistics: statistics
-                ) {
+                if let answer = answers[setIndex] {
                     answered += 1
-                    if let answer { accumulator.store(rule: run.slot, set: setIndex, data: answer) }
+                    if let answer { hits.append((setIndex, answer)) }
                     continue
                 }
                 group.addTask {
@@ -76,6 +75,7 @@ extension CloudWatchCollector {
                     }
                 }
             }
+            accumulator.store(rule: run.slot, sets: hits)
         }
     }
 

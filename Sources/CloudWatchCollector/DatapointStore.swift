@@ -49,18 +49,9 @@ public final class DatapointStore: Sendable {
         return range
     }
 
-    /// The answer for `window` when the store covers it: `.some(data)` (nil data: covered, and no datapoint in the
-    /// window), or `.none` when the window holds a period start the store did not fetch.
-    func answer(
-        rule key: RuleKey,
-        dimensions: [MetricDimension],
-        window: ScrapeWindow,
-        statistics: [String]
-    ) -> DimensionSetData?? {
-        answers(rule: key, sets: [dimensions], window: window, statistics: statistics)[0]
-    }
-
-    /// ``answer(rule:dimensions:window:statistics:)`` for each of `sets`, in order, under one lock.
+    /// For each of `sets`, in order, the answer for `window` when the store covers it: `.some(data)` (nil data:
+    /// covered, and no datapoint in the window), or `.none` when the window holds a period start the store did not
+    /// fetch. One lock for all of a rule's sets.
     func answers(
         rule key: RuleKey,
         sets: [[MetricDimension]],

@@ -66,7 +66,7 @@ public struct WebConfigParser {
         var config = WebConfig()
         guard let root, !isNull(root) else { return config }
         let known = ["tls_server_config", "http_server_config", "basic_auth_users", "rate_limit"]
-        for (key, keyNode, value) in mapping(root, path: "", known: known) {
+        for (key, _, value) in mapping(root, path: "", known: known) {
             switch key {
             case "tls_server_config": config.tls = tls(value, path: key)
             case "http_server_config": http(value, path: key, into: &config)
