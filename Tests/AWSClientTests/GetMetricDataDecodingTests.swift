@@ -1,5 +1,6 @@
 import AWSClient
 import AWSCore
+import AWSTestSupport
 import Foundation
 import Testing
 
@@ -108,18 +109,5 @@ import Testing
         }
         // The mutations must also reach answers that still decode, or this compares failures only.
         #expect(decodedAlike > 100)
-    }
-
-    /// A small seeded generator (SplitMix64), so the mutation test is the same on every run.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -11,18 +11,6 @@ import Testing
 /// The datapoint store against fresh fetches, on a virtual clock over simulated hours: random periods, delays and
 /// ranges, random scrape instants. Nothing here reads the wall clock.
 @Suite(.heavy) struct DatapointStorePropertyTests {
-    /// Seeded, so a failure names a case that can be replayed.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     final class VirtualClock: Sendable {
         private let current: Mutex<Date>
         init(_ start: Date) { current = Mutex(start) }
@@ -160,7 +148,7 @@ import Testing
     /// Runs `scrapes` random instants over about three hours and checks each output against a fresh fetch at the
     /// same instant; returns (store requests, predicted requests).
     static func run(_ testCase: Case, seed: UInt64, settledAfter: Int) async throws -> (Int, Int) {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         let config = try ConfigLoader.parse(yaml: testCase.yaml, file: "property.yml").config
         let clock = VirtualClock(
             Date(timeIntervalSince1970: 1_767_225_600 + Double(Int.random(in: 0..<3600, using: &random)))
@@ -201,7 +189,7 @@ import Testing
     }
 
     static func randomCases(seed: UInt64, count: Int, settle: (inout SplitMix64, Int) -> Int?) -> [(Case, UInt64)] {
-        var random = SplitMix64(state: seed)
+        var random = SplitMix64(seed: seed)
         return (0..<count).map { index in
             let period = [60, 60, 300][Int.random(in: 0..<3, using: &random)]
             let delay = [0, 60, 120, 300, 600][Int.random(in: 0..<5, using: &random)]

@@ -217,23 +217,27 @@ import Testing
         #expect(sample.labels.map(\.name) == ["job", "instance", "load_balancer_name"])
     }
 
-    @Test func failedRefreshKeepsLastKnownTagsAndNewOnesAppearDeletedOnesGo() async throws {
-        let state = LoadBalancerFleet(
-            [(Self.classicName, Self.tags([("kubernetes.io/service-name", "default/web")]))]
-        )
-        let aws = FakeAWS(
+    /// A fake AWS whose classic load balancers (and their RequestCount metrics) are `fleet`'s at each call.
+    static func fleetAWS(_ fleet: LoadBalancerFleet) -> FakeAWS {
+        FakeAWS(
             .init(
                 listMetrics: { _ in
                     ListMetricsOutput(
-                        metrics: state.names.map { metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", $0))) },
+                        metrics: fleet.names.map { metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", $0))) },
                         nextToken: nil
                     )
                 },
                 getMetricStatistics: Self.sums(),
-                classicLoadBalancers: { try state.current() }
+                classicLoadBalancers: { try fleet.current() }
             )
         )
-        let harness = try CollectorHarness(Self.classicRule, aws: aws)
+    }
+
+    @Test func failedRefreshKeepsLastKnownTagsAndNewOnesAppearDeletedOnesGo() async throws {
+        let state = LoadBalancerFleet(
+            [(Self.classicName, Self.tags([("kubernetes.io/service-name", "default/web")]))]
+        )
+        let harness = try CollectorHarness(Self.classicRule, aws: Self.fleetAWS(state))
         await harness.refreshTags()
         state.failing = true
         await harness.refreshTags()
@@ -258,19 +262,7 @@ import Testing
         let state = LoadBalancerFleet(
             [(Self.classicName, Self.tags([("kubernetes.io/service-name", "default/web")]))]
         )
-        let aws = FakeAWS(
-            .init(
-                listMetrics: { _ in
-                    ListMetricsOutput(
-                        metrics: state.names.map { metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", $0))) },
-                        nextToken: nil
-                    )
-                },
-                getMetricStatistics: Self.sums(),
-                classicLoadBalancers: { try state.current() }
-            )
-        )
-        let harness = try CollectorHarness(Self.classicRule, aws: aws)
+        let harness = try CollectorHarness(Self.classicRule, aws: Self.fleetAWS(state))
         await harness.refreshTags()
         for _ in 0..<2 {
             let scrape = await harness.scrape()
