@@ -9,31 +9,21 @@ import Testing
 @Suite struct DatapointStoreEvictionTests {
     static func name(_ letter: Character) -> String { String(repeating: letter, count: 32) }
 
-    /// A fleet of classic load balancers whose GetMetricStatistics calls fail for the names in `failing`.
+    /// Load balancer names whose GetMetricStatistics calls fail.
     final class FailingNames: Sendable {
         let names = Mutex<Set<String>>([])
     }
 
+    /// A fleet of classic load balancers whose GetMetricStatistics calls fail for the names in `failing`.
     static func aws(_ fleet: LoadBalancerFleet, failing: FailingNames) -> FakeAWS {
-        FakeAWS(
-            .init(
-                listMetrics: { _ in
-                    ListMetricsOutput(
-                        metrics: fleet.names.map { metric("AWS/ELB", "RequestCount", dims(("LoadBalancerName", $0))) },
-                        nextToken: nil
-                    )
-                },
-                getMetricStatistics: { input in
-                    let name = input.dimensions.first?.value ?? ""
-                    if failing.names.withLock({ $0.contains(name) }) { throw AWSErrorFixture.throttled }
-                    return GetMetricStatisticsOutput(
-                        label: nil,
-                        datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 1, unit: "Count")]
-                    )
-                },
-                classicLoadBalancers: { try fleet.current() }
+        LoadBalancerTagLabelTests.fleetAWS(fleet) { input in
+            let name = input.dimensions.first?.value ?? ""
+            if failing.names.withLock({ $0.contains(name) }) { throw AWSErrorFixture.throttled }
+            return GetMetricStatisticsOutput(
+                label: nil,
+                datapoints: [Datapoint(timestamp: CollectorHarness.now, sum: 1, unit: "Count")]
             )
-        )
+        }
     }
 
     @Test func setsThatDisappearAreEvictedAndTheStoreNeverOutgrowsTheListing() async throws {

@@ -218,7 +218,11 @@ import Testing
     }
 
     /// A fake AWS whose classic load balancers (and their RequestCount metrics) are `fleet`'s at each call.
-    static func fleetAWS(_ fleet: LoadBalancerFleet) -> FakeAWS {
+    static func fleetAWS(
+        _ fleet: LoadBalancerFleet,
+        getMetricStatistics: @escaping @Sendable (GetMetricStatisticsInput) async throws -> GetMetricStatisticsOutput =
+            sums()
+    ) -> FakeAWS {
         FakeAWS(
             .init(
                 listMetrics: { _ in
@@ -227,7 +231,7 @@ import Testing
                         nextToken: nil
                     )
                 },
-                getMetricStatistics: Self.sums(),
+                getMetricStatistics: getMetricStatistics,
                 classicLoadBalancers: { try fleet.current() }
             )
         )
