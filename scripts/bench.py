@@ -9,7 +9,7 @@ moto), not AWS latency (--latency-ms adds some); the call counts are what AWS wo
 
 --fake replaces moto with scripts/bench_fake_aws.py, a loopback fake that keeps connections alive and answers at once:
 moto closes every connection and is slow, which inflates the exporter's CPU per call. --runs picks some of the lines
-(gms-1-miss, gms-10-miss, gms-10-hit, gmd-10-miss, gmd-10-hit).
+(gms-1-miss, gms-10-miss, gms-10-hit, gmd-1-miss, gmd-10-miss, gmd-10-hit).
 """
 import argparse
 import http.server
@@ -147,6 +147,7 @@ RUNS = {  # name: (use_get_metric_data, max_concurrent_requests, miss)
     "gms-1-miss": (False, 1, True),
     "gms-10-miss": (False, 10, True),
     "gms-10-hit": (False, 10, False),
+    "gmd-1-miss": (True, 1, True),
     "gmd-10-miss": (True, 10, True),
     "gmd-10-hit": (True, 10, False),
 }
