@@ -90,16 +90,22 @@ enum StatusPage {
         if explained.isEmpty {
             html += "<p class=\"all-ok\">Every rule exported series in its last scrape.</p>\n"
         } else {
-            html += "<ul class=\"why-list\">\n"
-            for rule in explained {
-                for sentence in rule.whyNoData {
-                    html +=
-                        "<li class=\"why\" data-rule=\"\(e(rule.name))\"><b>\(e(rule.name))</b>: \(e(sentence))</li>\n"
-                }
-            }
-            html += "</ul>\n"
+            html += whyList(explained.map { ($0.name, $0.whyNoData) }, attribute: "data-rule")
         }
         return html + "</section>\n"
+    }
+
+    /// The why-no-data sentences of rules or load balancers, one item per sentence, each tagged with its subject's
+    /// name in `attribute` (the browser test finds them by it).
+    private static func whyList(_ subjects: [(name: String, sentences: [String])], attribute: String) -> String {
+        var html = "<ul class=\"why-list\">\n"
+        for subject in subjects {
+            let name = e(subject.name)
+            for sentence in subject.sentences {
+                html += "<li class=\"why\" \(attribute)=\"\(name)\"><b>\(name)</b>: \(e(sentence))</li>\n"
+            }
+        }
+        return html + "</ul>\n"
     }
 
     // MARK: Load balancers
@@ -139,14 +145,7 @@ enum StatusPage {
         }
         let explained = report.loadBalancers.filter { !$0.whyNoData.isEmpty }
         if !explained.isEmpty {
-            html += "<ul class=\"why-list\">\n"
-            for lb in explained {
-                for sentence in lb.whyNoData {
-                    html +=
-                        "<li class=\"why\" data-load-balancer=\"\(e(lb.name))\"><b>\(e(lb.name))</b>: \(e(sentence))</li>\n"
-                }
-            }
-            html += "</ul>\n"
+            html += whyList(explained.map { ($0.name, $0.whyNoData) }, attribute: "data-load-balancer")
         }
         if !report.untaggedWithSeries.isEmpty {
             html += "<h3>Series without Kubernetes labels</h3>\n<p>These load balancers have series but no "
