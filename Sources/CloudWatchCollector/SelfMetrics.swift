@@ -32,13 +32,18 @@ public final class SelfMetrics: AWSCallObserver, Sendable {
 
     /// Adds `amount` to the child of `counter` with `labels` (in ``SelfCounter/labelNames`` order).
     public func increment(_ counter: SelfCounter, _ labels: [String], by amount: Double = 1) {
-        let created = now().timeIntervalSince1970
+        increment(counter, labels, by: amount, at: now())
+    }
+
+    /// ``increment(_:_:by:)`` at `date`, for callers that stamp the usage history with the same reading of the clock.
+    private func increment(_ counter: SelfCounter, _ labels: [String], by amount: Double = 1, at date: Date) {
+        let created = date.timeIntervalSince1970
         children.withLock { state in
             state[counter, default: [:]][labels, default: Child(value: 0, createdSeconds: created)].value += amount
         }
         if Self.isBilled(counter, labels) {
             let units = amount.isFinite && amount >= 0 && amount < 1e15 ? Int(amount) : 0
-            history.withLock { $0.billed(units, at: Date(timeIntervalSince1970: created)) }
+            history.withLock { $0.billed(units, at: date) }
         }
     }
 
@@ -111,20 +116,20 @@ public final class SelfMetrics: AWSCallObserver, Sendable {
     }
 
     public func awsCallAttempted(service: String, action: String) {
-        increment(.awsAPIRequests, [service, action])
         let date = now()
+        increment(.awsAPIRequests, [service, action], at: date)
         history.withLock { $0.call(service: service, action: action, at: date) }
     }
 
     public func awsCallRetried(service: String, action: String, reason: String) {
-        increment(.awsAPIRetries, [service, action, reason])
         let date = now()
+        increment(.awsAPIRetries, [service, action, reason], at: date)
         history.withLock { $0.retry(service: service, action: action, reason: reason, at: date) }
     }
 
     public func awsCallFailed(service: String, action: String, code: String) {
-        increment(.awsAPIErrors, [service, action, code])
         let date = now()
+        increment(.awsAPIErrors, [service, action, code], at: date)
         history.withLock { $0.error(service: service, action: action, code: code, at: date) }
     }
 }
