@@ -27,6 +27,30 @@ import Testing
         #expect(CanonicalRequest.canonicalQuery(query) == expected)
     }
 
+    /// Header values are trimmed and runs of whitespace become one space (Unicode whitespace, as the SDKs do);
+    /// values already folded (plain ASCII, single spaces) come back unchanged.
+    @Test(arguments: [
+        ("application/x-amz-json-1.0", "application/x-amz-json-1.0"),
+        ("a b c", "a b c"),
+        ("", ""),
+        (" lead", "lead"),
+        ("trail ", "trail"),
+        ("a  b", "a b"),
+        ("a\tb", "a b"),
+        ("a\r\nb", "a b"),
+        ("a\u{0B}\u{0C}b", "a b"),
+        ("a\u{00A0}b", "a b"),
+        ("a\u{2003}\u{3000}b", "a b"),
+        ("é  ü", "é ü"),
+        ("é", "é"),
+        ("   ", ""),
+    ])
+    func headerValuesAreTrimmedAndFolded(value: String, expected: String) {
+        let folded = CanonicalRequest.foldHeaders([("X-Test", value)])
+        #expect(folded.map(\.value) == [expected])
+        #expect(expected == value.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+    }
+
     @Test func hopByHopAndClientHeadersAreNotSigned() {
         let request = CanonicalRequest(
             method: "POST",
