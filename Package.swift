@@ -12,10 +12,10 @@ let package = Package(
     products: [
         .executable(name: "cloudwatch-tag-exporter", targets: ["cloudwatch-tag-exporter"]),
         .library(name: "AWSSigV4", targets: ["AWSSigV4"]),
-        .library(name: "AWSClient", targets: ["AWSClient"]),
+        .library(name: "AWSServices", targets: ["AWSServices"]),
         .library(name: "Exposition", targets: ["Exposition"]),
-        .library(name: "ExporterConfig", targets: ["ExporterConfig"]),
-        .library(name: "CloudWatchCollector", targets: ["CloudWatchCollector"]),
+        .library(name: "ConfigFile", targets: ["ConfigFile"]),
+        .library(name: "ScrapePipeline", targets: ["ScrapePipeline"]),
         .library(name: "ExporterServer", targets: ["ExporterServer"]),
     ],
     dependencies: [
@@ -53,21 +53,23 @@ let package = Package(
         ),
         // The credential chain and region resolution (env, web identity, profiles, containers, IMDSv2, STS).
         .target(
-            name: "AWSCredentials",
+            name: "AWSCredentialProviders",
             dependencies: ["AWSCore", "AWSSigV4", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The service operations the exporter uses: CloudWatch, ELB, ELBv2, Tagging, plus the client facade.
         .target(
-            name: "AWSClient",
-            dependencies: ["AWSCore", "AWSCredentials", "AWSSigV4", .product(name: "Logging", package: "swift-log")],
+            name: "AWSServices",
+            dependencies: [
+                "AWSCore", "AWSCredentialProviders", "AWSSigV4", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Prometheus text 0.0.4 and OpenMetrics 1.0 rendering; no dependencies.
         .target(name: "Exposition", swiftSettings: swiftSettings),
         // cloudwatch_exporter's YAML config, parsed and validated with positions.
         .target(
-            name: "ExporterConfig",
+            name: "ConfigFile",
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
@@ -75,9 +77,9 @@ let package = Package(
         .target(name: "CBuildInfo"),
         // The scrape: dimensions, GetMetricStatistics/GetMetricData, load balancer tags, self metrics.
         .target(
-            name: "CloudWatchCollector",
+            name: "ScrapePipeline",
             dependencies: [
-                "AWSClient", "AWSCore", "CBuildInfo", "ExporterConfig", "Exposition",
+                "AWSServices", "AWSCore", "CBuildInfo", "ConfigFile", "Exposition",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -86,7 +88,7 @@ let package = Package(
         .target(
             name: "ExporterServer",
             dependencies: [
-                "CloudWatchCollector", "ExporterConfig", "Exposition", "AWSClient", "AWSCore",
+                "ScrapePipeline", "ConfigFile", "Exposition", "AWSServices", "AWSCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -108,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "cloudwatch-tag-exporter",
             dependencies: [
-                "ExporterServer", "ExporterConfig", "CloudWatchCollector", "Exposition", "AWSClient", "AWSCore",
+                "ExporterServer", "ConfigFile", "ScrapePipeline", "Exposition", "AWSServices", "AWSCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -119,9 +121,9 @@ let package = Package(
         .target(name: "AWSTestSupport", dependencies: ["AWSCore"], path: "Tests/AWSTestSupport"),
         .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "AWSTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "AWSCredentialsTests",
+            name: "AWSCredentialProvidersTests",
             dependencies: [
-                "AWSCredentials", "AWSCore", "AWSSigV4", "AWSTestSupport",
+                "AWSCredentialProviders", "AWSCore", "AWSSigV4", "AWSTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -130,22 +132,22 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
-            name: "AWSClientTests",
-            dependencies: ["AWSClient", "AWSCore", "AWSTestSupport"],
+            name: "AWSServicesTests",
+            dependencies: ["AWSServices", "AWSCore", "AWSTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
-        .testTarget(name: "ExporterConfigTests", dependencies: ["ExporterConfig"]),
+        .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
         .testTarget(
-            name: "CloudWatchCollectorTests",
+            name: "ScrapePipelineTests",
             dependencies: [
-                "CloudWatchCollector", "AWSClient", "AWSCore", "AWSTestSupport", "ExporterConfig", "Exposition",
+                "ScrapePipeline", "AWSServices", "AWSCore", "AWSTestSupport", "ConfigFile", "Exposition",
             ]
         ),
         .testTarget(
             name: "ExporterServerTests",
             dependencies: [
-                "ExporterServer", "ExporterConfig", "CloudWatchCollector", "AWSClient", "AWSCore",
+                "ExporterServer", "ConfigFile", "ScrapePipeline", "AWSServices", "AWSCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
@@ -153,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig", "AWSTestSupport"]
+            dependencies: ["AWSServices", "AWSCore", "AWSCredentialProviders", "ConfigFile", "AWSTestSupport"]
         ),
     ]
 )

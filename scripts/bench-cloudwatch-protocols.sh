@@ -12,7 +12,7 @@ done
 for file in CloudWatchJSONCoding CloudWatchQueryCoding DecodingFailure Dimension CloudWatchMetric MetricDataQuery \
     GetMetricDataInput GetMetricDataOutput MetricDataResult ListMetricsInput ListMetricsOutput DimensionFilter \
     GetMetricStatisticsInput GetMetricStatisticsOutput Datapoint MetricDatum; do
-    sed -e 's/^import AWSCore$//' -e 's/^public import AWSCore$//' "$root/Sources/AWSClient/$file.swift" > "$work/$file.swift"
+    sed -e 's/^import AWSCore$//' -e 's/^public import AWSCore$//' "$root/Sources/AWSServices/$file.swift" > "$work/$file.swift"
 done
 cat > "$work/main.swift" <<'SWIFT'
 import Foundation

@@ -134,10 +134,10 @@ for name in XMLReader AWSXMLElement JSONParser JSONReader JSONValue JSONWriter A
   CheckedTime QueryParameters; do
   awscore_files+=("Sources/AWSCore/$name.swift")
 done
-# The AWSClient files the answer decoders need: all but the service clients, their settings and the shared credential
+# The AWSServices files the answer decoders need: all but the service clients, their settings and the shared credential
 # providers, which need the caller, the credential chain and the HTTP transport.
 awsclient_files=()
-for file in Sources/AWSClient/*.swift; do
+for file in Sources/AWSServices/*.swift; do
   case $(basename "$file") in *Client.swift | AWSClientSettings.swift | CredentialSources.swift) continue ;; esac
   awsclient_files+=("$file")
 done
@@ -159,14 +159,14 @@ fi
 # Yams is a Swift 5 package (tools 5.7) and imports CYaml only when built as a package (SWIFT_PACKAGE).
 swift_library Yams CYaml -swift-version 5 -DSWIFT_PACKAGE -Xcc -I"$yams/Sources/CYaml/include" -Xcc -DYAML_DECLARE_STATIC -- \
   "$yams"/Sources/Yams/*.swift
-swift_library ExporterConfig Yams "${project_flags[@]}" -- \
-  Sources/ExporterConfig/*.swift
+swift_library ConfigFile Yams "${project_flags[@]}" -- \
+  Sources/ConfigFile/*.swift
 
 fuzzer xml-reader AWSCore AWSSigV4 -- Fuzz/Targets/XMLReaderFuzz.swift
 fuzzer json-parser AWSCore AWSSigV4 -- Fuzz/Targets/JSONParserFuzz.swift
 fuzzer aws-error AWSCore AWSSigV4 -- Fuzz/Targets/AWSErrorFuzz.swift
 fuzzer aws-responses AWSCore AWSSigV4 -- Fuzz/Targets/AWSResponsesFuzz.swift "${awsclient_files[@]}"
-fuzzer config-loader ExporterConfig Yams CYaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
+fuzzer config-loader ConfigFile Yams CYaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
 fuzzer http-inputs Exposition AWSCore AWSSigV4 -- Fuzz/Targets/HTTPInputsFuzz.swift Sources/ExporterServer/MetricsRequest.swift \
   Sources/ExporterServer/StatusFormat.swift Sources/ExporterServer/HTMLText.swift
 echo "fuzz: targets built in $(($(date +%s) - build_start)) s"

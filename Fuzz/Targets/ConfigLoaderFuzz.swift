@@ -1,6 +1,6 @@
 // libFuzzer target: the config loader (ExporterConfig ConfigLoader over Yams and libyaml): YAML text in,
 // a config or diagnostics out, never a trap.
-import ExporterConfig
+import ConfigFile
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {

@@ -1,4 +1,4 @@
-public import ExporterConfig
+public import ConfigFile
 public import Foundation
 
 /// The last time the config file was read: at start-up or by a reload, with its result and warnings.

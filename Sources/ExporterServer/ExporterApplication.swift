@@ -1,10 +1,10 @@
 import AWSCore
-import CloudWatchCollector
-import ExporterConfig
+import ConfigFile
 import Exposition
 public import Hummingbird
 import Logging
 import NIOCore
+import ScrapePipeline
 import ServiceLifecycle
 import UnixSignals
 

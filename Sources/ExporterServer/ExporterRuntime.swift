@@ -1,7 +1,7 @@
-public import AWSClient
 public import AWSCore
-public import CloudWatchCollector
-public import ExporterConfig
+public import AWSServices
+public import ConfigFile
+public import ScrapePipeline
 
 /// Everything one loaded config runs with: the config, an AWS client per target (region and credential source) and
 /// the collector. A reload builds a new one and swaps it in whole; scrapes already running finish on the old one.

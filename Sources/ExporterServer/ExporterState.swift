@@ -1,9 +1,9 @@
 import AWSCore
-import CloudWatchCollector
-public import ExporterConfig
+public import ConfigFile
 import Exposition
 public import Foundation
 import Logging
+import ScrapePipeline
 import Synchronization
 
 /// The live state of the server: the current runtime, reloads (serialised), and single-flight scrapes.

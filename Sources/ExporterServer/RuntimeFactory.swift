@@ -1,9 +1,9 @@
-import AWSClient
 import AWSCore
-public import CloudWatchCollector
-public import ExporterConfig
+import AWSServices
+public import ConfigFile
 import Foundation
 public import Logging
+public import ScrapePipeline
 
 /// Builds runtimes from configs: at start-up, on reload, and for one-off scrapes.
 public struct RuntimeFactory: Sendable {

@@ -1,7 +1,7 @@
-import AWSClient
-import CloudWatchCollector
-import ExporterConfig
+import AWSServices
+import ConfigFile
 import Foundation
+import ScrapePipeline
 
 /// Renders a ``StatusReport`` as one server-side HTML page: no JavaScript, no external assets, every value escaped,
 /// readable in a terminal browser. `/` and `/status` serve it; upstream's title and metrics link stay.

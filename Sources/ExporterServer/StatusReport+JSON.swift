@@ -1,7 +1,7 @@
 import AWSCore
-import CloudWatchCollector
-import ExporterConfig
+import ConfigFile
 import Foundation
+import ScrapePipeline
 
 extension StatusReport {
     /// The report as JSON, for scripts: the same facts as the page, times in ISO 8601 UTC, absent values `null`.

@@ -1,7 +1,7 @@
-import AWSClient
-public import CloudWatchCollector
-public import ExporterConfig
+import AWSServices
+public import ConfigFile
 public import Foundation
+public import ScrapePipeline
 
 /// Everything the status page shows, computed from the state at one moment: the rules and why they export
 /// nothing, the load balancers and their Kubernetes labels, the AWS usage, and the process. The HTML and JSON forms

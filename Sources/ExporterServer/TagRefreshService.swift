@@ -1,7 +1,7 @@
-import CloudWatchCollector
-import ExporterConfig
+import ConfigFile
 import Foundation
 import Logging
+import ScrapePipeline
 public import ServiceLifecycle
 
 /// Refreshes each target's load balancer tag cache every `tag_labels.cache_ttl_seconds`, off the scrape path, and at

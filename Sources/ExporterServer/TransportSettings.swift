@@ -1,4 +1,4 @@
-public import ExporterConfig
+public import ConfigFile
 
 /// What the HTTP transport is built with: a reload that changes either builds a new one (AsyncHTTPClient fixes both
 /// when its pool is created).

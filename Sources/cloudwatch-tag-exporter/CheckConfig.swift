@@ -1,5 +1,5 @@
 import ArgumentParser
-import ExporterConfig
+import ConfigFile
 
 /// `cloudwatch-tag-exporter check-config FILE`: validates a config and lists every problem.
 struct CheckConfig: ParsableCommand {

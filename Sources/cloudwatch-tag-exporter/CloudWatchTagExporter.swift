@@ -1,5 +1,5 @@
 import ArgumentParser
-import CloudWatchCollector
+import ScrapePipeline
 
 /// `cloudwatch-tag-exporter`: serves by default; `check-config` and `scrape` help with configs.
 @main

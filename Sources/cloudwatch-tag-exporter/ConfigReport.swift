@@ -1,4 +1,4 @@
-import ExporterConfig
+import ConfigFile
 import Foundation
 
 /// Loads a config for the command line, printing every problem to stderr.

@@ -1,11 +1,11 @@
 import AWSCore
 import ArgumentParser
-import CloudWatchCollector
-import ExporterConfig
+import ConfigFile
 import ExporterServer
 import Exposition
 import Foundation
 import Logging
+import ScrapePipeline
 
 /// `cloudwatch-tag-exporter scrape FILE`: one scrape printed to stdout, without a server, for debugging a config.
 struct ScrapeOnce: AsyncParsableCommand {

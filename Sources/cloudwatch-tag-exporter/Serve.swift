@@ -1,11 +1,11 @@
-import AWSClient
 import AWSCore
+import AWSServices
 import ArgumentParser
-import CloudWatchCollector
-import ExporterConfig
+import ConfigFile
 import ExporterServer
 import Foundation
 import Logging
+import ScrapePipeline
 
 /// Runs the exporter: `cloudwatch-tag-exporter <port> <config.yml>` (upstream style) or with flags.
 struct Serve: AsyncParsableCommand {

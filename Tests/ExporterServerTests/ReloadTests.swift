@@ -1,9 +1,9 @@
-import AWSClient
 import AWSCore
-import CloudWatchCollector
-import ExporterConfig
+import AWSServices
+import ConfigFile
 import Foundation
 import Logging
+import ScrapePipeline
 import Testing
 
 @testable import ExporterServer

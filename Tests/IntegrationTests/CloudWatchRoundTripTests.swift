@@ -1,5 +1,5 @@
-import AWSClient
 import AWSCore
+import AWSServices
 import AWSTestSupport
 import Foundation
 import Testing

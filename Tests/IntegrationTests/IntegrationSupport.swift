@@ -1,5 +1,5 @@
-import AWSClient
 import AWSCore
+import AWSServices
 import AWSSigV4
 import Foundation
 import Logging

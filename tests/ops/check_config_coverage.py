@@ -4,7 +4,7 @@
 A rule or panel that reads an `aws_*` family no config in config/ collects stays empty, or worse: the 5xx ratios read
 an absent 5xx series as "no errors" and show 0 %. This check
   (a) derives the families each config produces, named exactly as cloudwatch_exporter names them (mirrors
-      Sources/CloudWatchCollector/MetricNaming.swift; /work/shared/docs/cloudwatch_exporter.md §3.1-3.2):
+      Sources/ScrapePipeline/MetricNaming.swift; /work/shared/docs/cloudwatch_exporter.md §3.1-3.2):
       safeName(lowercase(namespace) + "_" + snakeCase(metric)) [+ "_index"] + the statistic suffix;
   (b) extracts every `aws_*` family read by every rule expression in rules/*.yml and every dashboard query
       (panel targets and query variables, the same set tests/ops/check_dashboard_promql.py parses), following

@@ -1,0 +1,55 @@
+public import AWSServices
+public import Foundation
+
+/// The values one dimension set returned in one scrape: the newest datapoint's statistics.
+public struct DimensionSetData: Sendable, Equatable {
+    /// One statistic's value.
+    public struct Value: Sendable, Equatable {
+        /// `Sum`, `Average`, ... or an extended statistic as AWS returned it (`p99`).
+        public var statistic: String
+        /// The value.
+        public var value: Double
+    }
+
+    /// The dimensions, in the order CloudWatch (or the permutation) gave them; this is the label order.
+    public var dimensions: [MetricDimension]
+    /// The datapoint timestamp (with GetMetricData, that of the first query of this set that had data).
+    public var timestamp: Date?
+    /// Each statistic's value, each statistic once, in the order they were set. A datapoint holds a handful, so
+    /// this is a small array searched in order: profiled, a dictionary per datapoint cost an allocation and a hash
+    /// per look-up on every one of tens of thousands of series per scrape.
+    public private(set) var values: [Value]
+    /// The unit of the datapoint, `N/A` with GetMetricData.
+    public var unit: String
+
+    /// Creates the data of one dimension set.
+    public init(dimensions: [MetricDimension], timestamp: Date?, values: [Value] = [], unit: String) {
+        self.dimensions = dimensions
+        self.timestamp = timestamp
+        self.values = values
+        self.unit = unit
+    }
+
+    /// The value of `statistic`; setting one replaces its value, setting `nil` removes it.
+    public subscript(statistic: String) -> Double? {
+        get {
+            for entry in values where entry.statistic == statistic { return entry.value }
+            return nil
+        }
+        set {
+            let index = values.firstIndex { $0.statistic == statistic }
+            switch (index, newValue) {
+            case (let index?, let value?): values[index].value = value
+            case (let index?, nil): values.remove(at: index)
+            case (nil, let value?): values.append(Value(statistic: statistic, value: value))
+            case (nil, nil): break
+            }
+        }
+    }
+
+    /// Equal when dimensions, timestamp, unit and the statistics' values are, whatever order they were set in.
+    public static func == (lhs: DimensionSetData, rhs: DimensionSetData) -> Bool {
+        lhs.dimensions == rhs.dimensions && lhs.timestamp == rhs.timestamp && lhs.unit == rhs.unit
+            && lhs.values.count == rhs.values.count && lhs.values.allSatisfy { rhs[$0.statistic] == $0.value }
+    }
+}

@@ -1,0 +1,31 @@
+public import ConfigFile
+
+/// What one target (a region and a credential source) brings to a scrape: its AWS APIs, its load balancer tag
+/// cache and how to learn its account id. A reload that keeps the target keeps its tag cache.
+public struct TargetServices: Sendable {
+    /// The target.
+    public let target: AWSTarget
+    /// The region its client resolved (the `region` label).
+    public let region: String
+    /// The AWS APIs, signed for this region and credential source.
+    public let apis: AWSAPIs
+    /// The load balancers and tags of this region and account.
+    public let tagCache: LoadBalancerTagCache
+    /// The account id of the credentials (the `account_id` label); asked only when the plan labels accounts.
+    public let accountID: @Sendable () async throws -> String
+
+    /// Bundles a target's services.
+    public init(
+        target: AWSTarget,
+        region: String,
+        apis: AWSAPIs,
+        tagCache: LoadBalancerTagCache,
+        accountID: @escaping @Sendable () async throws -> String = { "" }
+    ) {
+        self.target = target
+        self.region = region
+        self.apis = apis
+        self.tagCache = tagCache
+        self.accountID = accountID
+    }
+}
