@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", "5.0.0"..<"7.0.0"),
     ],
     targets: [
+        // Waiting on shared work and bounding concurrency, each caller at its own deadline: no dependencies.
+        .target(name: "AsyncCoordination", swiftSettings: swiftSettings),
         // AWS request signing: pure value types over swift-crypto.
         .target(
             name: "AWSSigV4",
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "AWSCore",
             dependencies: [
-                "AWSSigV4",
+                "AsyncCoordination", "AWSSigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -54,14 +56,17 @@ let package = Package(
         // The credential chain and region resolution (env, web identity, profiles, containers, IMDSv2, STS).
         .target(
             name: "AWSCredentialProviders",
-            dependencies: ["AWSCore", "AWSSigV4", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "AsyncCoordination", "AWSCore", "AWSSigV4", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The service operations the exporter uses: CloudWatch, ELB, ELBv2, Tagging, plus the client facade.
         .target(
             name: "AWSServices",
             dependencies: [
-                "AWSCore", "AWSCredentialProviders", "AWSSigV4", .product(name: "Logging", package: "swift-log"),
+                "AsyncCoordination", "AWSCore", "AWSCredentialProviders", "AWSSigV4",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -75,12 +80,33 @@ let package = Package(
         ),
         // The build's version, revision and release date, set by scripts/build-image.sh (defaults otherwise).
         .target(name: "CBuildInfo"),
-        // The scrape: dimensions, GetMetricStatistics/GetMetricData, load balancer tags, self metrics.
+        // The exporter's own metrics: self counters, AWS usage, process metrics, build info.
+        .target(
+            name: "Telemetry",
+            dependencies: ["AWSCore", "CBuildInfo", "Exposition"],
+            swiftSettings: swiftSettings
+        ),
+        // What each rule's last scrape did, and why a rule has no data: what the status page reads.
+        .target(
+            name: "ScrapeStatus",
+            dependencies: ["AWSCore", "ConfigFile"],
+            swiftSettings: swiftSettings
+        ),
+        // Load balancers and their tags per target, refreshed off the scrape path; tags as labels.
+        .target(
+            name: "ResourceTags",
+            dependencies: [
+                "AsyncCoordination", "AWSCore", "AWSServices", "ConfigFile", "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The scrape: plan, discovery, GetMetricStatistics / GetMetricData, the datapoint store, families.
         .target(
             name: "ScrapePipeline",
             dependencies: [
-                "AWSServices", "AWSCore", "CBuildInfo", "ConfigFile", "Exposition",
-                .product(name: "Logging", package: "swift-log"),
+                "AsyncCoordination", "AWSCore", "AWSServices", "ConfigFile", "Exposition", "ResourceTags",
+                "ScrapeStatus", "Telemetry", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -88,7 +114,8 @@ let package = Package(
         .target(
             name: "ExporterServer",
             dependencies: [
-                "ScrapePipeline", "ConfigFile", "Exposition", "AWSServices", "AWSCore",
+                "AsyncCoordination", "ScrapePipeline", "ScrapeStatus", "ResourceTags", "Telemetry", "ConfigFile",
+                "Exposition", "AWSServices", "AWSCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -110,16 +137,22 @@ let package = Package(
         .executableTarget(
             name: "cloudwatch-tag-exporter",
             dependencies: [
-                "ExporterServer", "ConfigFile", "ScrapePipeline", "Exposition", "AWSServices", "AWSCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ExporterServer", "ConfigFile", "ScrapePipeline", "ResourceTags", "Telemetry", "Exposition",
+                "AWSServices", "AWSCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "AsyncCoordinationTests", dependencies: ["AsyncCoordination", "AWSTestSupport"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"], resources: [.copy("Fixtures")]),
         // Test support shared by the AWS test targets (wire capture reader, the `.heavy` test gate).
-        .target(name: "AWSTestSupport", dependencies: ["AWSCore"], path: "Tests/AWSTestSupport"),
-        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "AWSTestSupport"], resources: [.copy("Fixtures")]),
+        .target(
+            name: "AWSTestSupport",
+            dependencies: ["AsyncCoordination", "AWSCore"],
+            path: "Tests/AWSTestSupport",
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "AWSCoreTests", dependencies: ["AWSCore", "AWSTestSupport"]),
         .testTarget(
             name: "AWSCredentialProvidersTests",
             dependencies: [
@@ -133,21 +166,23 @@ let package = Package(
         ),
         .testTarget(
             name: "AWSServicesTests",
-            dependencies: ["AWSServices", "AWSCore", "AWSTestSupport"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["AWSServices", "AWSCore", "AWSTestSupport"]
         ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "AWSCore", "Exposition"]),
         .testTarget(
             name: "ScrapePipelineTests",
             dependencies: [
-                "ScrapePipeline", "AWSServices", "AWSCore", "AWSTestSupport", "ConfigFile", "Exposition",
+                "ScrapePipeline", "AsyncCoordination", "AWSServices", "AWSCore", "AWSTestSupport", "ConfigFile",
+                "Exposition", "ResourceTags", "ScrapeStatus", "Telemetry",
             ]
         ),
         .testTarget(
             name: "ExporterServerTests",
             dependencies: [
-                "ExporterServer", "ConfigFile", "ScrapePipeline", "AWSServices", "AWSCore",
+                "ExporterServer", "AsyncCoordination", "AWSTestSupport", "ConfigFile", "ScrapePipeline",
+                "ResourceTags", "ScrapeStatus", "Telemetry", "AWSServices", "AWSCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

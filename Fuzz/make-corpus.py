@@ -19,7 +19,7 @@ import shutil
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "Fuzz" / "Corpus"
-FIXTURES = [ROOT / "Tests" / "AWSCoreTests" / "Fixtures", ROOT / "Tests" / "AWSClientTests" / "Fixtures"]
+FIXTURES = [ROOT / "Tests" / "AWSTestSupport" / "Fixtures"]
 MAX_BYTES = 8192
 
 HTTP_SEEDS = [

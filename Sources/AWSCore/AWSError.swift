@@ -4,8 +4,34 @@
 public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of failure this is; decides whether it is retried.
     public enum Kind: String, Sendable {
-        case service, throttling, accessDenied, validation, notFound, connection, timeout, malformedResponse,
-            credentials, configuration
+        case service, throttling, accessDenied, validation, notFound, connection, malformedResponse, credentials,
+            configuration
+        /// One attempt took longer than the request timeout (retried while the deadline allows).
+        case timeout
+        /// The caller's deadline came before an answer: the call was abandoned (or never sent). Code `Timeout`.
+        case deadlineExceeded
+        /// The calling task was cancelled (a client gone, a shutdown). Code `Cancelled`.
+        case cancelled
+    }
+
+    /// Whether the call was abandoned because its caller's deadline passed or its task was cancelled: a missed
+    /// request, not a failure of the service.
+    public var isAbandoned: Bool { kind == .deadlineExceeded || kind == .cancelled }
+
+    /// The error of a call abandoned at its caller's deadline.
+    public static func deadlineExceeded(service: String, operation: String, _ message: String) -> AWSError {
+        AWSError(kind: .deadlineExceeded, service: service, operation: operation, code: "Timeout", message: message)
+    }
+
+    /// The error of a call whose task was cancelled.
+    public static func cancelled(service: String, operation: String) -> AWSError {
+        AWSError(
+            kind: .cancelled,
+            service: service,
+            operation: operation,
+            code: "Cancelled",
+            message: "the call was cancelled"
+        )
     }
 
     /// The kind of failure.

@@ -196,8 +196,8 @@ public struct AWSServiceCaller: Sendable {
                 }
                 error = AWSErrorDecoder.decode(response, service: service.name, operation: operation)
             } catch let attemptError {
-                if attemptError.kind == .credentials || attemptError.kind == .configuration
-                    || attemptError.code == "Cancelled" || attemptError.service == "credentials" || Task.isCancelled
+                if attemptError.kind == .credentials || attemptError.kind == .configuration || attemptError.isAbandoned
+                    || Task.isCancelled
                 {
                     throw fail(operation, attemptError)
                 }
@@ -254,7 +254,7 @@ public struct AWSServiceCaller: Sendable {
                 credentials = try await credentialProvider.credentials(deadline: deadline)
             } catch let error as AWSError {
                 // A refresh still running at the deadline is a missed deadline, not a credentials failure.
-                throw error.kind == .credentials || error.kind == .configuration || error.kind == .timeout
+                throw error.kind == .credentials || error.kind == .configuration || error.isAbandoned
                     ? error
                     : AWSError(
                         kind: .credentials,
@@ -327,17 +327,11 @@ public struct AWSServiceCaller: Sendable {
     }
 
     private func cancelledError(_ operation: String) -> AWSError {
-        AWSError(
-            kind: .timeout,
-            service: service.name,
-            operation: operation,
-            code: "Cancelled",
-            message: "the call was cancelled"
-        )
+        .cancelled(service: service.name, operation: operation)
     }
 
     private func timeoutError(_ operation: String, _ message: String) -> AWSError {
-        AWSError(kind: .timeout, service: service.name, operation: operation, code: "Timeout", message: message)
+        .deadlineExceeded(service: service.name, operation: operation, message)
     }
 
     private func malformed(_ operation: String, _ response: HTTPResponse, _ detail: String) -> AWSError {

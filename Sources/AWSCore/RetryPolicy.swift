@@ -57,7 +57,8 @@ public struct RetryPolicy: Sendable {
             if let status = error.httpStatus, status >= 500 { return "server_error" }
             if AWSErrorDecoder.transientCodes.contains(error.code) { return "server_error" }
             return nil
-        case .accessDenied, .validation, .notFound, .malformedResponse, .credentials, .configuration:
+        case .accessDenied, .validation, .notFound, .malformedResponse, .credentials, .configuration,
+            .deadlineExceeded, .cancelled:
             return nil
         }
     }

@@ -48,11 +48,8 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
         self.cache = CachingCredentialProvider(call, name: "assume-role \(roleARN)", clock: clock, logger: logger)
     }
 
-    /// Returns the role's credentials, calling STS when there are none yet or they are due for refresh.
-    public func credentials() async throws -> AWSCredentials {
-        try await cache.credentials()
-    }
-
+    /// Returns the role's credentials, calling STS when there are none yet or they are due for refresh, and waiting
+    /// for that call only until `deadline`.
     public func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         try await cache.credentials(deadline: deadline)
     }
@@ -68,14 +65,15 @@ private struct AssumeRoleCall: CredentialProvider {
     let region: String
     let sts: any STSCredentialsFetcher
 
-    func credentials() async throws -> AWSCredentials {
+    func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         try await sts.assumeRole(
             roleARN: roleARN,
             sessionName: sessionName,
             externalId: externalId,
             durationSeconds: durationSeconds,
             using: source,
-            region: region
+            region: region,
+            deadline: deadline
         )
     }
 }

@@ -1,5 +1,6 @@
 public import AWSCore
 public import AWSSigV4
+import AsyncCoordination
 public import Foundation
 public import Logging
 
@@ -10,7 +11,8 @@ public import Logging
 /// wait for it). Credentials shorter-lived than that refresh at half and a quarter of their lifetime instead, so a
 /// 15-minute AssumeRole session is not refreshed on every call.
 ///
-/// Concurrent callers share one refresh. A failed refresh is logged as a warning (the error, never the secret)
+/// Concurrent callers share one refresh (``SharedWork``): each waits for it only until its own deadline, and the
+/// refresh, bounded by its starter's deadline plus `refreshOverrun`, goes on for the others. A failed refresh is logged as a warning (the error, never the secret)
 /// and the current credentials are used while they are still valid, retrying at most every
 /// `failureRetryInterval`; once they have expired the failure is thrown.
 public actor CachingCredentialProvider: CredentialProvider {
@@ -30,7 +32,7 @@ public actor CachingCredentialProvider: CredentialProvider {
     private let failureRetryInterval: TimeInterval
     private var entry: Entry?
     private var retryNotBefore: Date?
-    private var inFlight: Task<AWSCredentials, any Error>?
+    private let refreshes: SharedWork<SingleWork, AWSCredentials>
 
     /// Wraps `source`.
     /// - Parameters:
@@ -42,6 +44,8 @@ public actor CachingCredentialProvider: CredentialProvider {
     ///   - mandatoryRefresh: How long before expiry callers wait for the refresh.
     ///   - failureRetryInterval: How long to keep using valid credentials after a failed refresh before trying
     ///     again.
+    ///   - refreshOverrun: How long a refresh may go on past the deadline of the caller that started it, so that
+    ///     a slow STS or IMDS still serves the next caller.
     public init(
         _ source: any CredentialProvider,
         name: String,
@@ -49,7 +53,8 @@ public actor CachingCredentialProvider: CredentialProvider {
         logger: Logger,
         advisoryRefresh: TimeInterval = 15 * 60,
         mandatoryRefresh: TimeInterval = 10 * 60,
-        failureRetryInterval: TimeInterval = 30
+        failureRetryInterval: TimeInterval = 30,
+        refreshOverrun: Duration = .seconds(30)
     ) {
         self.source = source
         self.name = name
@@ -58,11 +63,7 @@ public actor CachingCredentialProvider: CredentialProvider {
         self.advisoryLead = advisoryRefresh
         self.mandatoryLead = min(mandatoryRefresh, advisoryRefresh)
         self.failureRetryInterval = failureRetryInterval
-    }
-
-    /// Returns the cached credentials, refreshing them first when they are due.
-    public func credentials() async throws -> AWSCredentials {
-        try await credentials(deadline: nil)
+        self.refreshes = SharedWork(overrun: refreshOverrun)
     }
 
     /// Returns the cached credentials, refreshing them first when they are due, but waiting for the refresh only
@@ -74,7 +75,7 @@ public actor CachingCredentialProvider: CredentialProvider {
         if now < entry.refreshAt { return entry.credentials }
         let stillValid = now < entry.validUntil
         if stillValid, let retryNotBefore, now < retryNotBefore { return entry.credentials }
-        if stillValid, now < entry.mustRefreshAt, inFlight != nil { return entry.credentials }
+        if stillValid, now < entry.mustRefreshAt, refreshes.isRunning(.key) { return entry.credentials }
         do {
             return try await refresh(until: deadline)
         } catch {
@@ -83,34 +84,25 @@ public actor CachingCredentialProvider: CredentialProvider {
         }
     }
 
-    /// Joins the refresh in flight, or starts one, and waits for it until `deadline`. The refresh runs in its own
-    /// task, so that a caller leaving (deadline, cancellation) does not fail the others waiting on it; it clears
-    /// itself from `inFlight` when it ends.
+    /// Joins the refresh in flight, or starts one, and waits for it until `deadline`. A caller leaving (deadline,
+    /// cancellation) does not fail the others waiting on it.
     private func refresh(until deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
-        let task: Task<AWSCredentials, any Error>
-        if let inFlight {
-            task = inFlight
-        } else {
-            task = Task { try await self.fetchAndStore() }
-            inFlight = task
-        }
-        let name = self.name
-        return try await DeadlineWait.value(of: task, until: deadline) {
-            AWSError(
-                kind: .timeout,
+        do {
+            return try await refreshes.value(for: .key, until: deadline) { bound in
+                try await self.fetchAndStore(deadline: bound)
+            }
+        } catch is DeadlinePassed {
+            throw AWSError.deadlineExceeded(
                 service: "credentials",
                 operation: name,
-                code: "Timeout",
-                message: "the credential refresh did not finish before the caller's deadline"
+                "the credential refresh did not finish before the caller's deadline"
             )
         }
     }
 
-    private func fetchAndStore() async throws -> AWSCredentials {
-        // Runs on this actor, which is busy in `refresh` until `inFlight` is set, so this never clears it early.
-        defer { inFlight = nil }
+    private func fetchAndStore(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         do {
-            let fresh = try await source.credentials()
+            let fresh = try await source.credentials(deadline: deadline)
             store(fresh)
             retryNotBefore = nil
             return fresh

@@ -48,25 +48,27 @@ struct ContainerCredentialProvider: CredentialProvider {
         self.retryDelay = retryDelay
     }
 
-    func credentials() async throws -> AWSCredentials {
+    func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         var headers: [(String, String)] = [("Accept", "application/json")]
         if let authorization = try authorizationToken() { headers.append(("Authorization", authorization)) }
         let request = HTTPRequest(method: "GET", url: url, headers: headers)
         var attempt = 1
         while true {
             do {
-                return try await fetch(request)
+                return try await fetch(request, deadline: deadline)
             } catch let error as AWSError where attempt < attempts && Self.isRetryable(error) {
                 attempt += 1
+                if let deadline, ContinuousClock.now.advanced(by: retryDelay) >= deadline { throw error }
                 try await Task.sleep(for: retryDelay)
             }
         }
     }
 
-    private func fetch(_ request: HTTPRequest) async throws -> AWSCredentials {
+    private func fetch(_ request: HTTPRequest, deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         let response = try await transport.sendForCredentials(
             request,
             timeout: timeout,
+            deadline: deadline,
             service: "container",
             provider: Self.providerName,
             what: "the container credentials request to \(url)"

@@ -13,7 +13,7 @@ public import Logging
 ///
 /// The provider is chosen once, from the environment and the files, when the chain is built; temporary
 /// credentials are then cached and refreshed by that provider. A misconfiguration found while choosing (a key
-/// without its secret, a missing named profile) is thrown by ``credentials()``, so it reaches the caller with
+/// without its secret, a missing named profile) is thrown by ``credentials(deadline:)``, so it reaches the caller with
 /// the provider that failed and why.
 public struct CredentialChain: CredentialProvider {
     /// The chosen provider, named as botocore names it: `env`, `assume-role-with-web-identity`, `assume-role`,
@@ -33,7 +33,7 @@ public struct CredentialChain: CredentialProvider {
     ///   - sts: Makes the STS calls of the web identity and assume-role providers.
     ///   - clock: The current time; injected for tests.
     ///   - logger: Receives refresh warnings.
-    /// - Returns: The chain; it performs no network request until ``credentials()`` is called.
+    /// - Returns: The chain; it performs no network request until ``credentials(deadline:)`` is called.
     public static func standard(
         environment: [String: String],
         transport: any HTTPTransport,
@@ -46,11 +46,6 @@ public struct CredentialChain: CredentialProvider {
         } catch {
             return CredentialChain(source: "none", provider: FailingCredentialProvider(error: error))
         }
-    }
-
-    /// Returns the chosen provider's credentials.
-    public func credentials() async throws -> AWSCredentials {
-        try await provider.credentials()
     }
 
     /// Returns the chosen provider's credentials, waiting for a refresh only until `deadline`.
@@ -128,14 +123,10 @@ private struct ExplainingCredentialProvider: CredentialProvider {
     let base: any CredentialProvider
     let prefix: String
 
-    func credentials() async throws -> AWSCredentials {
-        try await credentials(deadline: nil)
-    }
-
     func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         do {
             return try await base.credentials(deadline: deadline)
-        } catch var error as AWSError where error.kind != .timeout {
+        } catch var error as AWSError where !error.isAbandoned {
             error.message = prefix + error.message
             throw error
         }
@@ -146,5 +137,5 @@ private struct ExplainingCredentialProvider: CredentialProvider {
 private struct FailingCredentialProvider: CredentialProvider {
     let error: AWSError
 
-    func credentials() async throws -> AWSCredentials { throw error }
+    func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials { throw error }
 }

@@ -33,5 +33,5 @@ struct EnvironmentCredentialProvider: CredentialProvider {
         }
     }
 
-    func credentials() async throws -> AWSCredentials { value }
+    func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials { value }
 }

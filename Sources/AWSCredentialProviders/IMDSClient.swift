@@ -33,7 +33,7 @@ struct IMDSClient: Sendable {
     }
 
     /// Fetches a session token.
-    func token(provider: String) async throws -> String {
+    func token(provider: String, deadline: ContinuousClock.Instant?) async throws -> String {
         let response = try await transport.sendForCredentials(
             HTTPRequest(
                 method: "PUT",
@@ -41,6 +41,7 @@ struct IMDSClient: Sendable {
                 headers: [("x-aws-ec2-metadata-token-ttl-seconds", Self.tokenTTLSeconds)]
             ),
             timeout: timeout,
+            deadline: deadline,
             service: "imds",
             provider: provider,
             what: "the IMDSv2 token request (PUT \(endpoint)/latest/api/token; IMDSv1 is not used)"
@@ -60,11 +61,16 @@ struct IMDSClient: Sendable {
     }
 
     /// GETs `path` with a session token, fetching a new token once if IMDS answers 401 (token expired).
-    func get(_ path: String, token: inout String, provider: String) async throws -> String {
-        var response = try await send(path, token: token, provider: provider)
+    func get(
+        _ path: String,
+        token: inout String,
+        provider: String,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> String {
+        var response = try await send(path, token: token, provider: provider, deadline: deadline)
         if response.status == 401 {
-            token = try await self.token(provider: provider)
-            response = try await send(path, token: token, provider: provider)
+            token = try await self.token(provider: provider, deadline: deadline)
+            response = try await send(path, token: token, provider: provider, deadline: deadline)
         }
         guard response.status == 200 else {
             throw AWSError.credentials(
@@ -78,10 +84,16 @@ struct IMDSClient: Sendable {
         return String(decoding: response.body, as: UTF8.self)
     }
 
-    private func send(_ path: String, token: String, provider: String) async throws -> HTTPResponse {
+    private func send(
+        _ path: String,
+        token: String,
+        provider: String,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> HTTPResponse {
         try await transport.sendForCredentials(
             HTTPRequest(method: "GET", url: endpoint + path, headers: [("x-aws-ec2-metadata-token", token)]),
             timeout: timeout,
+            deadline: deadline,
             service: "imds",
             provider: provider,
             what: "GET \(endpoint)\(path)"

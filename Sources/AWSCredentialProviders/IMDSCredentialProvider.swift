@@ -10,9 +10,14 @@ struct IMDSCredentialProvider: CredentialProvider {
 
     let client: IMDSClient
 
-    func credentials() async throws -> AWSCredentials {
-        var token = try await client.token(provider: Self.providerName)
-        let roles = try await client.get(Self.credentialsPath, token: &token, provider: Self.providerName)
+    func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
+        var token = try await client.token(provider: Self.providerName, deadline: deadline)
+        let roles = try await client.get(
+            Self.credentialsPath,
+            token: &token,
+            provider: Self.providerName,
+            deadline: deadline
+        )
         guard
             let role = roles.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }),
             !role.isEmpty
@@ -24,7 +29,12 @@ struct IMDSCredentialProvider: CredentialProvider {
                 "the instance has no IAM role (instance profile) attached"
             )
         }
-        let document = try await client.get(Self.credentialsPath + role, token: &token, provider: Self.providerName)
+        let document = try await client.get(
+            Self.credentialsPath + role,
+            token: &token,
+            provider: Self.providerName,
+            deadline: deadline
+        )
         return try TemporaryCredentialsDocument.decode(
             Array(document.utf8),
             service: "imds",

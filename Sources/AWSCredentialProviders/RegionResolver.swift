@@ -6,6 +6,9 @@ public import Logging
 /// the explicit setting, `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's `region`, and finally the
 /// instance's region from IMDSv2 (`/latest/meta-data/placement/region`).
 public enum RegionResolver {
+    /// How long start-up waits for the region from instance metadata (each request also has its own timeout).
+    static let instanceMetadataDeadline: Duration = .seconds(5)
+
     /// Resolves the region.
     /// - Parameters:
     ///   - explicit: The region from the exporter's config, if set.
@@ -31,12 +34,15 @@ public enum RegionResolver {
         }
         var imdsProblem = "AWS_EC2_METADATA_DISABLED is set"
         if let client = IMDSClient(environment: environment, transport: transport) {
+            // Asked at start-up, before any scrape: bounded so a silent endpoint cannot hold the start.
+            let deadline = ContinuousClock.now.advanced(by: Self.instanceMetadataDeadline)
             do {
-                var token = try await client.token(provider: "RegionResolver")
+                var token = try await client.token(provider: "RegionResolver", deadline: deadline)
                 let region = try await client.get(
                     "/latest/meta-data/placement/region",
                     token: &token,
-                    provider: "RegionResolver"
+                    provider: "RegionResolver",
+                    deadline: deadline
                 ).trimmingCharacters(in: .whitespacesAndNewlines)
                 if !region.isEmpty {
                     logger.debug("AWS region from instance metadata", metadata: ["region": "\(region)"])

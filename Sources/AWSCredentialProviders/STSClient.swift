@@ -52,14 +52,22 @@ public struct STSClient: STSCredentialsFetcher {
         externalId: String?,
         durationSeconds: Int?,
         using: any CredentialProvider,
-        region: String
+        region: String,
+        deadline: ContinuousClock.Instant?
     ) async throws -> AWSCredentials {
         var parameters = QueryParameters()
         parameters.set("RoleArn", roleARN)
         parameters.set("RoleSessionName", sessionName)
         parameters.setIfPresent("ExternalId", externalId)
         if let durationSeconds { parameters.set("DurationSeconds", durationSeconds) }
-        return try await call("AssumeRole", parameters, signedWith: using, region: region, roleARN: roleARN)
+        return try await call(
+            "AssumeRole",
+            parameters,
+            signedWith: using,
+            region: region,
+            roleARN: roleARN,
+            deadline: deadline
+        )
     }
 
     /// Calls `AssumeRoleWithWebIdentity`, unsigned.
@@ -67,7 +75,8 @@ public struct STSClient: STSCredentialsFetcher {
         roleARN: String,
         sessionName: String,
         webIdentityToken: String,
-        region: String
+        region: String,
+        deadline: ContinuousClock.Instant?
     ) async throws -> AWSCredentials {
         var parameters = QueryParameters()
         parameters.set("RoleArn", roleARN)
@@ -78,7 +87,8 @@ public struct STSClient: STSCredentialsFetcher {
             parameters,
             signedWith: nil,
             region: region,
-            roleARN: roleARN
+            roleARN: roleARN,
+            deadline: deadline
         )
     }
 
@@ -99,11 +109,17 @@ public struct STSClient: STSCredentialsFetcher {
     }
 
     /// Calls `GetCallerIdentity`, signed with the credentials of `using`, and returns the 12-digit account id.
-    public func callerAccount(using credentials: any CredentialProvider, region: String) async throws(AWSError)
-        -> String
-    {
+    public func callerAccount(
+        using credentials: any CredentialProvider,
+        region: String,
+        deadline: ContinuousClock.Instant?
+    ) async throws(AWSError) -> String {
         let caller = try caller(region: region, credentials: credentials)
-        let result = try await caller.query(action: "GetCallerIdentity", parameters: QueryParameters(), deadline: nil)
+        let result = try await caller.query(
+            action: "GetCallerIdentity",
+            parameters: QueryParameters(),
+            deadline: deadline
+        )
         // The label value goes into every sample: only an account id as AWS writes them is accepted.
         guard let account = result.string("Account"), account.utf8.count == 12,
             account.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 })
@@ -124,12 +140,15 @@ public struct STSClient: STSCredentialsFetcher {
         _ parameters: QueryParameters,
         signedWith credentials: (any CredentialProvider)?,
         region: String,
-        roleARN: String
+        roleARN: String,
+        deadline: ContinuousClock.Instant?
     ) async throws(AWSError) -> AWSCredentials {
         let caller = try caller(region: region, credentials: credentials)
         let result: AWSXMLElement
         do {
-            result = try await caller.query(action: action, parameters: parameters, deadline: nil)
+            result = try await caller.query(action: action, parameters: parameters, deadline: deadline)
+        } catch  where error.isAbandoned {
+            throw error
         } catch {
             throw AWSError(
                 kind: .credentials,

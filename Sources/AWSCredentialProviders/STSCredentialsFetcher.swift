@@ -12,6 +12,7 @@ public protocol STSCredentialsFetcher: Sendable {
     ///   - durationSeconds: The session length; STS defaults to 3600.
     ///   - using: The provider of the credentials that sign the call.
     ///   - region: The STS region.
+    ///   - deadline: No attempt, backoff or signing-credentials wait goes past it.
     /// - Returns: The temporary credentials, with their expiration.
     func assumeRole(
         roleARN: String,
@@ -19,7 +20,8 @@ public protocol STSCredentialsFetcher: Sendable {
         externalId: String?,
         durationSeconds: Int?,
         using: any CredentialProvider,
-        region: String
+        region: String,
+        deadline: ContinuousClock.Instant?
     ) async throws -> AWSCredentials
 
     /// Calls `AssumeRoleWithWebIdentity`. The request is not signed: the web identity token authenticates it.
@@ -28,11 +30,13 @@ public protocol STSCredentialsFetcher: Sendable {
     ///   - sessionName: The role session name.
     ///   - webIdentityToken: The OIDC token (a JWT), already trimmed.
     ///   - region: The STS region.
+    ///   - deadline: No attempt or backoff goes past it.
     /// - Returns: The temporary credentials, with their expiration.
     func assumeRoleWithWebIdentity(
         roleARN: String,
         sessionName: String,
         webIdentityToken: String,
-        region: String
+        region: String,
+        deadline: ContinuousClock.Instant?
     ) async throws -> AWSCredentials
 }

@@ -61,7 +61,7 @@ struct WebIdentityCredentialProvider: CredentialProvider {
         self.clock = clock
     }
 
-    func credentials() async throws -> AWSCredentials {
+    func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         let token: String
         do {
             token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
@@ -85,7 +85,8 @@ struct WebIdentityCredentialProvider: CredentialProvider {
             roleARN: roleARN,
             sessionName: sessionName ?? Self.generatedSessionName(clock()),
             webIdentityToken: token,
-            region: region
+            region: region,
+            deadline: deadline
         )
     }
 

@@ -18,7 +18,8 @@ public final class AWSClient: Sendable {
     /// The kind of credential source, as botocore names it (`env`, `assume-role-with-web-identity`, `iam-role`,
     /// ...), with `assume-role from ` in front when `role_arn` is set; never a key or token.
     public let credentialSource: String
-    private let accountLookup: AccountLookup
+    /// The account id of the credentials: the account of `role_arn`, or STS `GetCallerIdentity` (asked once).
+    public let account: AccountLookup
 
     /// Creates a facade from ready clients, for tests.
     ///
@@ -38,13 +39,13 @@ public final class AWSClient: Sendable {
         self.elbv2 = elbv2
         self.tagging = tagging
         self.credentialSource = credentialSource
-        self.accountLookup = accountLookup
+        self.account = accountLookup
     }
 
     /// The account id the credentials belong to: the account of `role_arn`, or STS `GetCallerIdentity` (called once,
-    /// cached; a failure is retried at the next call).
-    public func accountID() async throws -> String {
-        try await accountLookup.accountID()
+    /// cached; a failure is retried at the next call), waited for until `deadline`.
+    public func accountID(deadline: ContinuousClock.Instant?) async throws -> String {
+        try await account.accountID(deadline: deadline)
     }
 
     /// Resolves the region and the credentials and builds the service clients.
@@ -91,7 +92,12 @@ public final class AWSClient: Sendable {
                 sts: sts,
                 logger: logger
             )
-            let account = AccountLookup(known: nil) { try await sts.callerAccount(using: chain, region: region) }
+            let account = AccountLookup(
+                known: nil,
+                lookUp: { deadline in
+                    try await sts.callerAccount(using: chain, region: region, deadline: deadline)
+                }
+            )
             return .init(provider: chain, source: chain.source, account: account)
         }
         var entry = base

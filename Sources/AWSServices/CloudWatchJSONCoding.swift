@@ -7,7 +7,7 @@ package enum CloudWatchJSONCoding {
         .number(date.timeIntervalSince1970)
     }
 
-    static func dimensions(_ dimensions: [Dimension]) -> JSONValue {
+    static func dimensions(_ dimensions: [MetricDimension]) -> JSONValue {
         .array(dimensions.map { .object(["Name": .string($0.name), "Value": .string($0.value)]) })
     }
 
@@ -158,10 +158,10 @@ package enum CloudWatchJSONCoding {
         }
     }
 
-    static func parseDimensions(_ value: JSONValue?) throws -> [Dimension] {
+    static func parseDimensions(_ value: JSONValue?) throws -> [MetricDimension] {
         try DecodingFailure.list(value, "Dimensions").map { member in
             guard let name = member["Name"]?.stringValue else { throw DecodingFailure("dimension without Name") }
-            return Dimension(name: name, value: member["Value"]?.stringValue ?? "")
+            return MetricDimension(name: name, value: member["Value"]?.stringValue ?? "")
         }
     }
 

@@ -5,13 +5,13 @@ public struct CloudWatchMetric: Sendable, Hashable {
     /// The metric name, e.g. `RequestCount`.
     public var metricName: String
     /// The dimensions, in the order CloudWatch returned them.
-    public var dimensions: [Dimension]
+    public var dimensions: [MetricDimension]
 
     /// Creates a value.
     public init(
         namespace: String,
         metricName: String,
-        dimensions: [Dimension] = []
+        dimensions: [MetricDimension] = []
     ) {
         self.namespace = namespace
         self.metricName = metricName

@@ -3,7 +3,7 @@ import Foundation
 
 /// CloudWatch requests and answers in the Query protocol (XML answers).
 enum CloudWatchQueryCoding {
-    static func setDimensions(_ prefix: String, _ dimensions: [Dimension], _ parameters: inout QueryParameters) {
+    static func setDimensions(_ prefix: String, _ dimensions: [MetricDimension], _ parameters: inout QueryParameters) {
         for (index, dimension) in dimensions.enumerated() {
             parameters.set("\(prefix).member.\(index + 1).Name", dimension.name)
             parameters.set("\(prefix).member.\(index + 1).Value", dimension.value)
@@ -83,10 +83,10 @@ enum CloudWatchQueryCoding {
         }
     }
 
-    static func dimensions(_ element: AWSXMLElement) -> [Dimension] {
+    static func dimensions(_ element: AWSXMLElement) -> [MetricDimension] {
         element.members("Dimensions").compactMap { member in
             guard let name = member.string("Name") else { return nil }
-            return Dimension(name: name, value: member.string("Value") ?? "")
+            return MetricDimension(name: name, value: member.string("Value") ?? "")
         }
     }
 

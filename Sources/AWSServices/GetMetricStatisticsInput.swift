@@ -7,7 +7,7 @@ public struct GetMetricStatisticsInput: Sendable, Hashable {
     /// The metric name.
     public var metricName: String
     /// The exact dimensions of the metric.
-    public var dimensions: [Dimension]
+    public var dimensions: [MetricDimension]
     /// The start of the window (inclusive).
     public var startTime: Date
     /// The end of the window (exclusive).
@@ -23,7 +23,7 @@ public struct GetMetricStatisticsInput: Sendable, Hashable {
     public init(
         namespace: String,
         metricName: String,
-        dimensions: [Dimension] = [],
+        dimensions: [MetricDimension] = [],
         startTime: Date,
         endTime: Date,
         period: Int,

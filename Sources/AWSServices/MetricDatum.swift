@@ -5,7 +5,7 @@ public struct MetricDatum: Sendable, Hashable {
     /// The metric name.
     public var metricName: String
     /// The dimensions.
-    public var dimensions: [Dimension]
+    public var dimensions: [MetricDimension]
     /// When the value was observed.
     public var timestamp: Date
     /// The value.
@@ -14,7 +14,13 @@ public struct MetricDatum: Sendable, Hashable {
     public var unit: String?
 
     /// Creates a datapoint.
-    public init(metricName: String, dimensions: [Dimension] = [], timestamp: Date, value: Double, unit: String? = nil) {
+    public init(
+        metricName: String,
+        dimensions: [MetricDimension] = [],
+        timestamp: Date,
+        value: Double,
+        unit: String? = nil
+    ) {
         self.metricName = metricName
         self.dimensions = dimensions
         self.timestamp = timestamp

@@ -4,8 +4,11 @@ import Exposition
 public import Hummingbird
 import Logging
 import NIOCore
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
 import ServiceLifecycle
+import Telemetry
 import UnixSignals
 
 /// Builds the HTTP application: `/metrics`, `/-/healthy`, `/-/ready`, `/-/reload`, `/`, and TRACE refused.

@@ -1,16 +1,24 @@
 import AWSCore
+import AsyncCoordination
 public import ConfigFile
 import Exposition
 public import Foundation
 import Logging
+import ResourceTags
 import ScrapePipeline
 import Synchronization
+import Telemetry
 
-/// The live state of the server: the current runtime, reloads (serialised), and single-flight scrapes.
+/// The live state of the server: the current runtime, reloads (serialised), and scrapes that share one collection.
 public final class ExporterState: Sendable {
     private let runtime: Mutex<ExporterRuntime>
     private let reloadLock = AsyncLimiter(limit: 1)
-    private let scrapes = ScrapeCoordinator()
+    /// One collection per runtime at a time, shared by the requests that arrive while it runs; each request leaves
+    /// at its own deadline. A collection may run `collectionOverrun` past the deadline of the request that started
+    /// it, so that the requests joining it later, and the datapoint store, get what it fetches.
+    private let collections: SharedWork<ObjectIdentifier, ScrapeResult>
+    private let runtimeWatchers = Mutex<[UInt64: AsyncStream<ExporterRuntime>.Continuation]>([:])
+    private let nextWatcher = Atomic<UInt64>(0)
     /// Where the config is re-read from on reload.
     public let configPath: String
     /// Builds runtimes.
@@ -20,19 +28,26 @@ public final class ExporterState: Sendable {
     /// When the process started (the wall clock), for the status page.
     public let startTime: Date
 
+    /// How long a shared collection may run past the deadline of the request that started it.
+    public static let collectionOverrun: Duration = .seconds(30)
+
     /// Creates the state around the first runtime.
-    /// - Parameter warnings: The warnings of the config read at start-up.
+    /// - Parameters:
+    ///   - warnings: The warnings of the config read at start-up.
+    ///   - sleep: Waits for deadlines; tests pass one they control.
     public init(
         initial: ExporterRuntime,
         configPath: String,
         factory: RuntimeFactory,
         warnings: [ConfigDiagnostic] = [],
-        now: Date = Date()
+        now: Date = Date(),
+        sleep: @escaping DeadlineSleep = DeadlineClock.continuous
     ) {
         self.runtime = Mutex(initial)
         self.configPath = configPath
         self.factory = factory
         self.startTime = now
+        self.collections = SharedWork(overrun: Self.collectionOverrun, sleep: sleep)
         self.lastConfigLoadRecord = Mutex(ConfigLoadRecord(trigger: .startUp, time: now, warnings: warnings))
     }
 
@@ -41,6 +56,21 @@ public final class ExporterState: Sendable {
 
     /// The runtime in force.
     public var current: ExporterRuntime { runtime.withLock { $0 } }
+
+    /// The runtime in force, then every runtime a reload swaps in, until the caller stops listening.
+    public func runtimes() -> AsyncStream<ExporterRuntime> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: ExporterRuntime.self,
+            bufferingPolicy: .bufferingNewest(1)
+        )
+        let id = nextWatcher.add(1, ordering: .relaxed).newValue
+        runtimeWatchers.withLock { $0[id] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.runtimeWatchers.withLock { $0.removeValue(forKey: id) }
+        }
+        continuation.yield(current)
+        return stream
+    }
 
     /// Re-reads the config file; on success swaps in a new runtime, on failure keeps the old one and throws.
     /// - Returns: The warnings of the new config.
@@ -54,7 +84,12 @@ public final class ExporterState: Sendable {
                     factory.logger.warning("Config warning", metadata: ["diagnostic": "\(warning)"])
                 }
                 let next = try await factory.make(config: loaded.config, previous: current)
-                runtime.withLock { $0 = next }
+                let previous = runtime.withLock { runtime in
+                    defer { runtime = next }
+                    return runtime
+                }
+                previous.retire(replacedBy: next)
+                for watcher in runtimeWatchers.withLock({ Array($0.values) }) { watcher.yield(next) }
                 lastConfigLoadRecord.withLock {
                     $0 = ConfigLoadRecord(trigger: .reload, time: Date(), warnings: loaded.warnings)
                 }
@@ -76,81 +111,37 @@ public final class ExporterState: Sendable {
         }
     }
 
-    /// Cancels the collection in flight and every later one (at shutdown).
+    /// Cancels the collection in flight and every later one, and every tag refresh (at shutdown): requests answer at
+    /// once with what the store has, and the AWS calls behind them stop.
     public func cancelCollections() {
-        scrapes.cancelAll()
+        collections.cancelAll()
+        current.cancelTagRefreshes()
+        for watcher in runtimeWatchers.withLock({ Array($0.values) }) { watcher.finish() }
     }
 
-    /// Scrapes (sharing an in-flight scrape of the same runtime) and returns every family of the response:
-    /// CloudWatch, build info, counters and process metrics.
+    /// Scrapes and returns every family of the response: CloudWatch, build info, counters and process metrics.
+    ///
+    /// The request joins the collection in flight (or starts one) and waits for it until its own deadline; then,
+    /// or when the collection was cancelled, it answers from the datapoint store alone, without an AWS call. The
+    /// first scrape after start-up also gives the first tag refresh until the deadline, so it has labels.
     public func scrape(deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
+        let started = ContinuousClock.now
         let runtime = current
-        var families = await scrapes.scrape(runtime, deadline: deadline)
+        let collector = runtime.collector
+        let result: ScrapeResult
+        do {
+            result = try await collections.value(for: ObjectIdentifier(collector), until: deadline) { bound in
+                await collector.collect(deadline: bound)
+            }
+        } catch {
+            // The deadline came first (DeadlinePassed), the client went away, or a shutdown cancelled it.
+            result = collector.storedResult()
+        }
+        await collector.awaitFirstTags(until: deadline)
+        var families = collector.families(result, duration: started.duration(to: .now))
         families.append(BuildInfo.family)
         families += factory.metrics.families()
         families += processMetrics.families()
         return families
-    }
-}
-
-/// Lets concurrent `/metrics` requests share one in-flight collection, so an HA pair of Prometheus servers (or a
-/// retrying client) does not multiply AWS calls.
-private final class ScrapeCoordinator: Sendable {
-    private struct State {
-        var inFlight: (collector: ObjectIdentifier, task: Task<[MetricFamily], any Error>)?
-        var shuttingDown = false
-    }
-
-    private let state = Mutex(State())
-
-    func scrape(_ runtime: ExporterRuntime, deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
-        let id = ObjectIdentifier(runtime.collector)
-        let collector = runtime.collector
-        let task: Task<[MetricFamily], any Error> = state.withLock { state in
-            if let inFlight = state.inFlight, inFlight.collector == id { return inFlight.task }
-            // Runs past its first request's deadline (for a while), so that the requests joining it later, and the
-            // datapoint store, get what it fetches.
-            let collectionDeadline = deadline.map { $0.advanced(by: Self.overrun) }
-            let task = Task<[MetricFamily], any Error> { await collector.collect(deadline: collectionDeadline) }
-            if state.shuttingDown { task.cancel() }
-            state.inFlight = (id, task)
-            return task
-        }
-        // The collection leaves the slot when it ends, whether or not anyone still waits for it.
-        Task { [weak self] in
-            _ = await task.result
-            self?.finished(task)
-        }
-        do {
-            // Each request waits only until its own deadline (and leaves when it is cancelled: a client gone, a
-            // shutdown); the shared collection goes on and fills the datapoint store.
-            return try await DeadlineWait.value(of: task, until: deadline) { DeadlineMissed() }
-        } catch is DeadlineMissed {
-            // What the store holds now, including what the shared collection fetched so far; the rest is counted
-            // as missed.
-            return await collector.collect(deadline: .now)
-        } catch {
-            return []
-        }
-    }
-
-    private func finished(_ task: Task<[MetricFamily], any Error>) {
-        state.withLock { state in
-            if state.inFlight?.task == task { state.inFlight = nil }
-        }
-    }
-
-    /// How long a shared collection may run past the deadline of the request that started it.
-    static let overrun: Duration = .seconds(30)
-
-    private struct DeadlineMissed: Error {}
-
-    /// Cancels the collection in flight and every later one: at shutdown, requests answer at once with what they
-    /// have and the AWS calls behind them stop.
-    func cancelAll() {
-        state.withLock { state in
-            state.shuttingDown = true
-            state.inFlight?.task.cancel()
-        }
     }
 }

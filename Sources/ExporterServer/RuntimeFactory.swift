@@ -3,7 +3,10 @@ import AWSServices
 public import ConfigFile
 import Foundation
 public import Logging
+import ResourceTags
 public import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 
 /// Builds runtimes from configs: at start-up, on reload, and for one-off scrapes.
 public struct RuntimeFactory: Sendable {
@@ -55,13 +58,11 @@ public struct RuntimeFactory: Sendable {
         // One credential chain and one AssumeRole session per role, whatever the number of regions it runs in.
         let credentials = CredentialSources()
         var clients: [AWSTarget: AWSClient] = [:]
-        var services: [TargetServices] = []
         for target in config.targets {
-            let client: AWSClient
             if let previous, sameTransport, previous.config.aws == config.aws, let kept = previous.clients[target] {
-                client = kept
+                clients[target] = kept
             } else {
-                client = try await AWSClient.make(
+                clients[target] = try await AWSClient.make(
                     settings: Self.clientSettings(config, target: target),
                     environment: environment,
                     transport: transport,
@@ -70,19 +71,45 @@ public struct RuntimeFactory: Sendable {
                     logger: logger
                 )
             }
-            clients[target] = client
+        }
+        let plan = try ScrapePlan(config: config) { clients[$0]?.region ?? $0.region }
+        var services: [TargetServices] = []
+        for target in config.targets {
+            guard let client = clients[target] else { continue }
+            let apis = AWSAPIs(client: client)
+            let kept = previous?.collector.services(for: target)?.tagCache
+            let tagCache: LoadBalancerTagCache
+            if let kept, previous?.clients[target] === client, kept.kinds == plan.loadBalancerKinds[target] ?? [],
+                previous?.config.tagLabels.cacheTTLSeconds == config.tagLabels.cacheTTLSeconds,
+                previous.map(Self.tagConcurrency) == Self.tagConcurrency(config)
+            {
+                tagCache = kept
+            } else {
+                // A cache's APIs and bounds are given once: a reload that changes them builds a new one, which starts
+                // from the tags the old one knew.
+                tagCache = CloudWatchCollector.makeTagCache(
+                    for: target,
+                    plan: plan,
+                    config: config,
+                    apis: apis,
+                    initial: kept?.snapshot ?? LoadBalancerTagSnapshot(),
+                    metrics: metrics,
+                    logger: logger
+                )
+            }
             services.append(
                 TargetServices(
                     target: target,
                     region: client.region,
-                    apis: AWSAPIs(client: client),
-                    tagCache: previous?.collector.services(for: target)?.tagCache ?? LoadBalancerTagCache(),
-                    accountID: { try await client.accountID() }
+                    apis: apis,
+                    tagCache: tagCache,
+                    account: client.account
                 )
             )
         }
         let collector = try CloudWatchCollector(
             config: config,
+            plan: plan,
             services: services,
             listMetricsCache: ListMetricsCache(),
             store: previous?.collector.store ?? DatapointStore(),
@@ -97,6 +124,13 @@ public struct RuntimeFactory: Sendable {
             transport: transport,
             transportSettings: transportSettings
         )
+    }
+
+    /// The DescribeTags calls a tag refresh has in flight at once: the per-region bound, else the global one.
+    private static func tagConcurrency(_ runtime: ExporterRuntime) -> Int { tagConcurrency(runtime.config) }
+
+    private static func tagConcurrency(_ config: ExporterConfig) -> Int {
+        config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests
     }
 
     /// The AWS client settings of a config's target.

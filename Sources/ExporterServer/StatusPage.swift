@@ -1,7 +1,10 @@
 import AWSServices
 import ConfigFile
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 
 /// Renders a ``StatusReport`` as one server-side HTML page: no JavaScript, no external assets, every value escaped,
 /// readable in a terminal browser. `/` and `/status` serve it; upstream's title and metrics link stay.

@@ -1,7 +1,10 @@
 import AWSCore
 import ConfigFile
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 
 extension StatusReport {
     /// The report as JSON, for scripts: the same facts as the page, times in ISO 8601 UTC, absent values `null`.

@@ -1,7 +1,10 @@
 import AWSServices
 public import ConfigFile
 public import Foundation
+import ResourceTags
 public import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 
 /// Everything the status page shows, computed from the state at one moment: the rules and why they export
 /// nothing, the load balancers and their Kubernetes labels, the AWS usage, and the process. The HTML and JSON forms
@@ -79,7 +82,7 @@ public struct StatusReport: Sendable {
         let rules = plan.rules.map { planned in
             ruleStatus(
                 planned.rule,
-                status: collector.statusBoard.status(of: planned.rule),
+                status: collector.statusBoard.status(of: planned.id),
                 target: several ? planned.target : nil
             )
         }
@@ -164,7 +167,7 @@ public struct StatusReport: Sendable {
         var exportedBy: [Place: [String: [String]]] = [:]
         for rule in rules {
             let place = Place(target: rule.target, namespace: rule.rule.awsNamespace)
-            for value in board.status(of: rule.rule)?.last.exportedLoadBalancers ?? [] {
+            for value in board.status(of: RuleID(rule.rule))?.last.exportedLoadBalancers ?? [] {
                 exportedBy[place, default: [:]][value, default: []].append(rule.name)
             }
         }

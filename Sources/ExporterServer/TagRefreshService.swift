@@ -1,12 +1,10 @@
-import ConfigFile
-import Foundation
-import Logging
+import ResourceTags
 import ScrapePipeline
 public import ServiceLifecycle
 
-/// Refreshes each target's load balancer tag cache every `tag_labels.cache_ttl_seconds`, off the scrape path, and at
-/// once after a reload that added a target (a new region or account has a new, empty tag cache) or changed the load
-/// balancer kinds that need tags.
+/// Keeps every target's load balancer tag cache fresh, off the scrape path: each cache refreshes when it is due
+/// (``LoadBalancerTagCache/keepFresh()`` sleeps until then), and a reload's runtime brings its own caches (a new
+/// target, or changed tag settings, starts from the tags known so far and refreshes when due).
 public struct TagRefreshService: Service {
     private let state: ExporterState
 
@@ -16,43 +14,24 @@ public struct TagRefreshService: Service {
     }
 
     public func run() async throws {
-        // Per target: when its tags were last refreshed, into which cache, for which load balancer kinds.
-        var refreshed:
-            [AWSTarget: (time: ContinuousClock.Instant, cache: ObjectIdentifier, kinds: Set<LoadBalancerAPIKind>)] =
-                [:]
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let runtime = state.current
-            let collector = runtime.collector
-            let ttl = Duration.seconds(runtime.config.tagLabels.cacheTTLSeconds)
-            let start = ContinuousClock.now
-            var due: Set<AWSTarget> = []
-            for service in collector.services {
-                let kinds = collector.plan.loadBalancerKinds[service.target] ?? []
-                guard !kinds.isEmpty else { continue }
-                // A reload that added a target, or changed its kinds, brings a cache to fill now, not a TTL later
-                // (every scrape until then would wait for tags and export none).
-                guard let last = refreshed[service.target], last.cache == ObjectIdentifier(service.tagCache),
-                    last.kinds == kinds, start - last.time < ttl
-                else {
-                    due.insert(service.target)
-                    continue
-                }
+        let runtimes = state.runtimes()
+        // Cancelled by a shutdown, so a slow or silent AWS cannot hold the process past SIGTERM.
+        await cancelWhenGracefulShutdown {
+            var refreshing: Task<Void, Never>?
+            for await runtime in runtimes {
+                refreshing?.cancel()
+                let caches = runtime.collector.services.map(\.tagCache)
+                refreshing = Task { await Self.keepFresh(caches) }
             }
-            if !due.isEmpty {
-                let targets = due
-                // Cancelled by a shutdown, so a slow or silent AWS cannot hold the process past SIGTERM.
-                await cancelWhenGracefulShutdown {
-                    await collector.refreshTags(of: targets, deadline: .now.advanced(by: .seconds(120)))
-                }
-                for service in collector.services where targets.contains(service.target) {
-                    refreshed[service.target] = (
-                        start, ObjectIdentifier(service.tagCache),
-                        collector.plan.loadBalancerKinds[service.target] ?? []
-                    )
-                }
+            refreshing?.cancel()
+        }
+    }
+
+    private static func keepFresh(_ caches: [LoadBalancerTagCache]) async {
+        await withTaskGroup(of: Void.self) { group in
+            for cache in caches where !cache.kinds.isEmpty {
+                group.addTask { await cache.keepFresh() }
             }
-            // Short naps, so a reload or a shutdown is noticed within a second.
-            try? await Task.sleep(for: .seconds(1))
         }
     }
 }

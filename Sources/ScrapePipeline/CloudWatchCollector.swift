@@ -1,17 +1,22 @@
 import AWSCore
-import AWSServices
+public import AWSServices
+public import AsyncCoordination
 public import ConfigFile
 public import Exposition
 public import Foundation
 public import Logging
+public import ResourceTags
+public import ScrapeStatus
 import Synchronization
+public import Telemetry
 
-/// Runs one CloudWatch scrape for a config: dimension discovery, GetMetricStatistics or GetMetricData, tag labels,
-/// `aws_resource_info`, `aws_elb_tags` and the per-scrape self metrics.
+/// Runs CloudWatch scrapes for one config: every planned rule at once (``RuleCollection``), each target's account id
+/// beside them, the result as a value (``ScrapeResult``), and families built from it with the tags of the moment
+/// (``FamilyBuilder``).
 ///
-/// AWS calls run concurrently, bounded by `max_concurrent_requests`. A failure in one rule (or one dimension set)
-/// never drops the others: it sets `cloudwatch_exporter_scrape_error` and is counted and logged. When the scrape
-/// deadline passes, the scrape returns what it has and counts what it missed.
+/// AWS calls run concurrently, bounded by `max_concurrent_requests` (and per region and account). A failure in one
+/// rule (or one dimension set) never drops the others. When the deadline passes, the collection is cancelled and
+/// returns what it has; tags and account ids are labels, and never cost a scrape its data or its deadline.
 public final class CloudWatchCollector: Sendable {
     /// The config this collector runs.
     public let config: ExporterConfig
@@ -19,88 +24,127 @@ public final class CloudWatchCollector: Sendable {
     public let plan: ScrapePlan
     /// Each target's AWS APIs and tag cache, in the plan's target order.
     public let services: [TargetServices]
-    private let servicesByTarget: [AWSTarget: TargetServices]
-    let listMetricsCache: ListMetricsCache
-    /// The datapoints fetched per (rule, target, dimension set); kept across reloads (entries of rules a reload
-    /// removed or changed are dropped).
+    /// The datapoints fetched per planned rule and dimension set; kept across reloads.
     public let store: DatapointStore
-    /// What each rule's last scrape did, for the status page; kept across reloads like the store.
+    /// What each rule's last collection did, for the status page; kept across reloads like the store.
     public let statusBoard: StatusBoard
-    let metrics: SelfMetrics
-    let now: @Sendable () -> Date
-    let sleepUntilDeadline: @Sendable (ContinuousClock.Instant) async throws -> Void
-    let logger: Logger
-    private let warnedClashes = Mutex<Set<String>>([])
-    /// Sample labels per rule and dimension set, kept while the tags they derive from are unchanged.
-    let labelMemo = SampleLabelMemo()
-    /// `aws_elb_tags` as the last scrape built it, with what it was built from.
-    let elbTagsMemo = Mutex<(key: [String], family: MetricFamily)?>(nil)
+    private let servicesByTarget: [AWSTarget: TargetServices]
+    private let listMetricsCache: ListMetricsCache
+    private let metrics: SelfMetrics
+    private let now: @Sendable () -> Date
+    private let sleepUntilDeadline: DeadlineSleep
+    private let logger: Logger
+    private let labelMemo = SampleLabelMemo()
+    private let elbTagsMemo = ElbTagsMemo()
+    private let warnedClashes = Mutex<Set<FamilyBuilder.Clash>>([])
+    private let requestsOut = RequestsOut()
 
     /// Creates a collector.
     /// - Parameters:
     ///   - config: The validated config.
-    ///   - services: The AWS APIs and tag cache of each of the config's targets (``ExporterConfig/targets``).
+    ///   - plan: The config compiled (``ScrapePlan/init(config:resolvedRegion:)``).
+    ///   - services: The AWS APIs and tag cache of each of the plan's targets.
     ///   - listMetricsCache: The ListMetrics cache (new on every reload, as upstream).
     ///   - store: The datapoint store (a reload passes the previous one on; its entries of removed rules are dropped).
-    ///   - statusBoard: Where each scrape reports what it did per rule (a reload passes the previous one on).
+    ///   - statusBoard: Where each collection reports what it did per rule (a reload passes the previous one on).
     ///   - metrics: The process-wide self metrics.
-    ///   - now: The wall clock; one reading per scrape sets the query window.
-    ///   - sleepUntilDeadline: Returns when a scrape's deadline has come; tests inject one they control, so that no
-    ///     test depends on how fast a busy machine runs.
+    ///   - now: The wall clock; one reading per scrape sets the query windows.
+    ///   - sleepUntilDeadline: Returns when a scrape's deadline has come; tests pass one they control, so that no test
+    ///     depends on how fast a busy machine runs.
     ///   - logger: Where rule failures and warnings go.
-    /// - Throws: When a regex of the config does not compile, or a target of the config has no services.
+    /// - Throws: When a target of the plan has no services.
     public init(
         config: ExporterConfig,
+        plan: ScrapePlan,
         services: [TargetServices],
         listMetricsCache: ListMetricsCache = ListMetricsCache(),
         store: DatapointStore = DatapointStore(),
         statusBoard: StatusBoard = StatusBoard(),
         metrics: SelfMetrics,
         now: @escaping @Sendable () -> Date = Date.init,
-        sleepUntilDeadline: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = {
-            try await Task.sleep(until: $0, clock: .continuous)
-        },
+        sleepUntilDeadline: @escaping DeadlineSleep = DeadlineClock.continuous,
         logger: Logger
     ) throws {
         let byTarget = Dictionary(services.map { ($0.target, $0) }, uniquingKeysWith: { first, _ in first })
-        self.config = config
-        self.plan = try ScrapePlan(config: config) { byTarget[$0]?.region ?? $0.region }
         let missing = plan.targets.filter { byTarget[$0] == nil }
         guard missing.isEmpty else { throw MissingTargetServices(targets: missing) }
+        self.config = config
+        self.plan = plan
         self.services = plan.targets.compactMap { byTarget[$0] }
         self.servicesByTarget = byTarget
         self.listMetricsCache = listMetricsCache
         self.store = store
-        store.retain(rules: Set(plan.rules.map(\.key)))
         self.statusBoard = statusBoard
-        statusBoard.retain(rules: Set(plan.rules.map(\.rule)))
         self.metrics = metrics
         self.now = now
         self.sleepUntilDeadline = sleepUntilDeadline
         self.logger = logger
+        let rules = Set(plan.rules.map(\.id))
+        store.retain(rules: rules)
+        statusBoard.retain(rules: rules)
     }
 
-    /// Creates a collector for a config with one target (tests, and configs without `regions` or per-rule targets).
+    /// Creates a collector for a config whose targets all use `apis` (tests, and one-off tools), with a tag cache per
+    /// target.
     public convenience init(
         config: ExporterConfig,
         apis: AWSAPIs,
-        tagCache: LoadBalancerTagCache,
         region: String = "us-east-1",
         store: DatapointStore = DatapointStore(),
         metrics: SelfMetrics,
         now: @escaping @Sendable () -> Date = Date.init,
-        sleepUntilDeadline: @escaping @Sendable (ContinuousClock.Instant) async throws -> Void = {
-            try await Task.sleep(until: $0, clock: .continuous)
-        },
+        sleepUntilDeadline: @escaping DeadlineSleep = DeadlineClock.continuous,
         logger: Logger
     ) throws {
+        let plan = try ScrapePlan(config: config) { $0.region ?? region }
         try self.init(
             config: config,
-            services: config.targets.map { TargetServices(target: $0, region: region, apis: apis, tagCache: tagCache) },
+            plan: plan,
+            services: plan.targets.map { target in
+                TargetServices(
+                    target: target,
+                    region: target.region ?? region,
+                    apis: apis,
+                    tagCache: Self.makeTagCache(
+                        for: target,
+                        plan: plan,
+                        config: config,
+                        apis: apis,
+                        metrics: metrics,
+                        now: now,
+                        logger: logger
+                    )
+                )
+            },
             store: store,
             metrics: metrics,
             now: now,
             sleepUntilDeadline: sleepUntilDeadline,
+            logger: logger
+        )
+    }
+
+    /// A new tag cache for `target`, refreshing the load balancer kinds the plan needs there with `apis`, seeded
+    /// with `initial` (a reload keeps the tags known so far).
+    public static func makeTagCache(
+        for target: AWSTarget,
+        plan: ScrapePlan,
+        config: ExporterConfig,
+        apis: AWSAPIs,
+        initial: LoadBalancerTagSnapshot = LoadBalancerTagSnapshot(),
+        metrics: SelfMetrics,
+        now: @escaping @Sendable () -> Date = Date.init,
+        logger: Logger
+    ) -> LoadBalancerTagCache {
+        LoadBalancerTagCache(
+            kinds: plan.loadBalancerKinds[target] ?? [],
+            classic: apis.elb,
+            v2: apis.elbv2,
+            timeToLive: TimeInterval(config.tagLabels.cacheTTLSeconds),
+            concurrency: config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests,
+            initial: initial,
+            metrics: metrics,
+            now: now,
             logger: logger
         )
     }
@@ -115,143 +159,264 @@ public final class CloudWatchCollector: Sendable {
     /// The services of `target`.
     public func services(for target: AWSTarget) -> TargetServices? { servicesByTarget[target] }
 
-    /// Runs one scrape and returns its families: the rules' families (merged by name), `aws_resource_info`,
-    /// `aws_elb_tags`, scrape duration, error and missed requests, and the tag cache gauges.
-    /// - Parameter deadline: When the answer is due; `nil` waits for everything.
-    public func collect(deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
+    // MARK: The scrape
+
+    /// One scrape without a server: collects, gives the first tag refresh until the deadline, and builds the
+    /// families.
+    public func scrape(deadline: ContinuousClock.Instant?) async -> [MetricFamily] {
         let started = ContinuousClock.now
+        let result = await collect(deadline: deadline)
+        await awaitFirstTags(until: deadline)
+        return families(result, duration: started.duration(to: .now))
+    }
+
+    /// Collects every planned rule at once, each target's account id beside them, and records what each rule did on
+    /// the status board.
+    /// - Parameter deadline: When the answer is due: then the collection is cancelled and returns what it has.
+    ///   `nil` waits for everything.
+    public func collect(deadline: ContinuousClock.Instant?) async -> ScrapeResult {
         let scrapeTime = now()
-        let accumulator = ScrapeAccumulator(ruleCount: plan.rules.count)
-        // Only right after start-up: give the first tag refresh a moment, so the first scrape has labels.
-        let tagWait = started.advanced(by: .seconds(5))
-        let tagDeadline = deadline.map { min($0, tagWait) } ?? tagWait
-        await withTaskGroup(of: Void.self) { group in
-            for service in services {
-                guard let kinds = plan.loadBalancerKinds[service.target], !kinds.isEmpty else { continue }
-                group.addTask { await service.tagCache.waitForFirstRefresh(kinds, until: tagDeadline) }
+        // The first tag refresh runs beside the collection (the refresher has usually started it already).
+        for service in services where !service.tagCache.hasRefreshedOnce { service.tagCache.start() }
+        let limiters = self.limiters()
+        var rules = [RuleResult](repeating: RuleResult(), count: plan.rules.count)
+        var accounts: [AWSTarget: Result<String, any Error>] = [:]
+        await withTaskGroup(of: Part?.self) { group in
+            var pending = 0
+            if plan.labelsAccount {
+                for service in services {
+                    pending += 1
+                    group.addTask {
+                        do {
+                            return .account(
+                                service.target,
+                                .success(try await service.account.accountID(deadline: deadline))
+                            )
+                        } catch {
+                            return .account(service.target, .failure(error))
+                        }
+                    }
+                }
             }
-        }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await self.collectRules(at: scrapeTime, into: accumulator, deadline: deadline)
+            for (index, planned) in plan.rules.enumerated() {
+                guard let service = servicesByTarget[planned.target], let limiter = limiters[planned.target] else {
+                    continue
+                }
+                pending += 1
+                let collection = RuleCollection(
+                    context: RuleContext(
+                        planned: planned,
+                        apis: service.apis,
+                        region: service.region,
+                        limiter: limiter,
+                        deadline: deadline,
+                        metrics: metrics,
+                        logger: logger,
+                        requestsOut: requestsOut
+                    ),
+                    store: store,
+                    listMetricsCache: config.listMetricsCacheEnabled ? listMetricsCache : nil,
+                    listMetricsCacheTTL: planned.rule.listMetricsCacheTTL ?? config.globalListMetricsCacheTTL,
+                    scrapeTime: scrapeTime,
+                    now: now
+                )
+                group.addTask { .rule(index, await collection.run()) }
             }
-            if let deadline {
-                group.addTask { try? await self.sleepUntilDeadline(deadline) }
+            if let deadline, pending > 0 {
+                let sleep = sleepUntilDeadline
+                group.addTask { (try? await sleep(deadline)).map { .deadline } }
             }
-            await group.next()
+            while pending > 0, let part = await group.next() {
+                switch part {
+                case .rule(let index, let result):
+                    rules[index] = result
+                    pending -= 1
+                case .account(let target, let account):
+                    accounts[target] = account
+                    pending -= 1
+                case .deadline:
+                    // Every call is cancelled and every rule returns what it has.
+                    group.cancelAll()
+                case nil:
+                    break
+                }
+            }
             group.cancelAll()
         }
-        let result = accumulator.snapshot
-        statusBoard.record(reports(result, at: scrapeTime))
-        let snapshots = Dictionary(services.map { ($0.target, $0.tagCache.snapshot) }, uniquingKeysWith: { a, _ in a })
-        var families: [MetricFamily] = []
+        let result = assemble(rules, accounts: accounts, at: scrapeTime)
+        statusBoard.record(reports(result))
+        return result
+    }
+
+    /// What a child task of a collection returns.
+    private enum Part: Sendable {
+        case rule(Int, RuleResult)
+        case account(AWSTarget, Result<String, any Error>)
+        case deadline
+    }
+
+    /// The answer without an AWS call, for a request whose deadline came while another request's collection was
+    /// still running: what the datapoint store holds in each rule's window now (including what that collection
+    /// fetched so far), with the requests it still waits for counted as missed. Writes no status report.
+    public func storedResult() -> ScrapeResult {
+        let scrapeTime = now()
+        let rules = plan.rules.map { planned -> RuleResult in
+            var result = RuleResult()
+            let round = StoreRound(store: store, planned: planned, scrapeTime: scrapeTime)
+            let listed =
+                planned.matcher.permutations()
+                ?? (config.listMetricsCacheEnabled
+                    ? listMetricsCache.lookup(planned.listMetricsCacheID, resourceIds: [], now: scrapeTime) : nil)
+            result.sets = listed.map { round.lastKnown(of: $0) } ?? round.lastKnown()
+            return result
+        }
+        let accounts = Dictionary(
+            services.compactMap { service in
+                service.account.known.map { (service.target, Result<String, any Error>.success($0)) }
+            },
+            uniquingKeysWith: { first, _ in first }
+        )
+        var result = assemble(rules, accounts: accounts, at: scrapeTime, reportUnknownAccounts: false)
+        result.missedRequests = max(1, requestsOut.current)
+        result.fromStoreOnly = true
+        return result
+    }
+
+    /// The families of `result`, labelled from the tag caches as they are now.
+    public func families(_ result: ScrapeResult, duration: Duration) -> [MetricFamily] {
+        let snapshots = Dictionary(
+            services.map { ($0.target, $0.tagCache.snapshot) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        let output = FamilyBuilder(
+            plan: plan,
+            regions: Dictionary(services.map { ($0.target, $0.region) }, uniquingKeysWith: { first, _ in first }),
+            elbTagsInfo: config.tagLabels.infoMetric,
+            labelMemo: labelMemo,
+            elbTagsMemo: elbTagsMemo
+        ).families(result, snapshots: snapshots, duration: duration)
+        warn(output.clashes)
+        return output.families
+    }
+
+    /// For the first scrape after start-up: gives each target's first tag refresh until `deadline` (see
+    /// ``LoadBalancerTagCache/awaitFirstRefresh(until:)``); at once afterwards.
+    public func awaitFirstTags(until deadline: ContinuousClock.Instant?) async {
+        await withTaskGroup(of: Void.self) { group in
+            for service in services where !service.tagCache.hasRefreshedOnce {
+                group.addTask { await service.tagCache.awaitFirstRefresh(until: deadline) }
+            }
+        }
+    }
+
+    /// Refreshes every target's tags now, targets concurrently (tools and tests; the server's refresher keeps them
+    /// fresh).
+    public func refreshTags(until deadline: ContinuousClock.Instant?) async {
+        await withTaskGroup(of: Void.self) { group in
+            for service in services {
+                group.addTask { await service.tagCache.refresh(until: deadline) }
+            }
+        }
+    }
+
+    // MARK: Parts of a scrape
+
+    /// A global bound and one per target under it; a target bound that can never bind (one target, or not below the
+    /// global one) would only add a second queue to every call.
+    private func limiters() -> [AWSTarget: AsyncLimiter] {
+        let global = AsyncLimiter(limit: config.maxConcurrentRequests)
+        let perTarget = config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests
+        var limiters: [AWSTarget: AsyncLimiter] = [:]
+        for service in services {
+            limiters[service.target] =
+                services.count == 1 || perTarget >= config.maxConcurrentRequests
+                ? global : AsyncLimiter(limit: perTarget, parent: global)
+        }
+        return limiters
+    }
+
+    /// The scrape's result from its rules' results and the targets' account ids: each target's `region` and
+    /// `account_id` labels, and, where the plan labels accounts and one is not known, that target's rules fail
+    /// (their series need the label; the datapoints they fetched stay in the store for the next scrape).
+    private func assemble(
+        _ rules: [RuleResult],
+        accounts: [AWSTarget: Result<String, any Error>],
+        at scrapeTime: Date,
+        reportUnknownAccounts: Bool = true
+    ) -> ScrapeResult {
+        var rules = rules
+        var targetLabels: [AWSTarget: [(name: String, value: String)]] = [:]
+        var unknownAccounts: [AWSTarget: any Error] = [:]
+        for service in services {
+            var labels: [(name: String, value: String)] = []
+            if plan.labelsRegion { labels.append(("region", service.region)) }
+            if plan.labelsAccount {
+                switch accounts[service.target] {
+                case .success(let account): labels.append(("account_id", account))
+                case .failure(let error): unknownAccounts[service.target] = error
+                case nil: unknownAccounts[service.target] = CancellationError()
+                }
+            }
+            targetLabels[service.target] = labels
+        }
+        var failedTargets: Set<AWSTarget> = []
+        var missed = 0
         for (index, planned) in plan.rules.enumerated() {
-            families += ruleFamilies(
-                planned,
-                slot: index,
-                state: result.rules[index],
-                tagSnapshot: snapshots[planned.target] ?? LoadBalancerTagSnapshot(),
-                targetLabels: result.targetLabels[planned.target] ?? []
-            )
+            if let error = unknownAccounts[planned.target] {
+                rules[index].sets = []
+                if reportUnknownAccounts { recordUnknownAccount(error, rule: planned, in: &rules[index]) }
+            }
+            missed += rules[index].missedRequests
+            if rules[index].failures > 0 || rules[index].missedRequests > 0 { failedTargets.insert(planned.target) }
         }
-        families = FamilyMerger.merge(families)
-        families.append(resourceInfoFamily(result))
-        let tagged = services.compactMap { service -> TaggedTarget? in
-            guard let kinds = plan.loadBalancerKinds[service.target], !kinds.isEmpty else { return nil }
-            return TaggedTarget(
-                snapshot: snapshots[service.target] ?? LoadBalancerTagSnapshot(),
-                kinds: kinds,
-                labels: result.targetLabels[service.target] ?? []
-            )
-        }
-        if config.tagLabels.infoMetric, !tagged.isEmpty {
-            families.append(elbTagsFamily(tagged))
-        }
-        let duration = started.duration(to: .now)
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        families.append(
-            gauge(
-                "cloudwatch_exporter_scrape_duration_seconds",
-                "Time this CloudWatch scrape took, in seconds.",
-                seconds
-            )
-        )
-        families.append(
-            gauge("cloudwatch_exporter_scrape_error", "Non-zero if this scrape failed.", result.failed ? 1 : 0)
-        )
-        if plan.labelsRegion || plan.labelsAccount { families.append(targetErrorFamily(result)) }
-        families.append(
-            gauge(
-                "cloudwatch_exporter_scrape_missed_requests",
-                "AWS requests this scrape abandoned because the scrape deadline passed.",
-                Double(result.missedRequests)
-            )
-        )
-        families += tagCacheFamilies(tagged, now: scrapeTime)
-        return families
-    }
-
-    /// `aws_elb_tags`, built again only when a tag snapshot or a target's labels changed (in steady state it is
-    /// the same family every scrape, and building it sorts and labels the whole fleet).
-    private func elbTagsFamily(_ tagged: [TaggedTarget]) -> MetricFamily {
-        let key = tagged.flatMap { target in
-            [String(target.snapshot.version)] + target.labels.flatMap { [$0.name, $0.value] } + ["|"]
-        }
-        if let memo = elbTagsMemo.withLock({ $0 }), memo.key == key { return memo.family }
-        let family = ElbTagsFamily.make(tagged.map { ($0.snapshot, $0.labels) })
-        elbTagsMemo.withLock { $0 = (key, family) }
-        return family
-    }
-
-    /// A target with load balancer tags: its snapshot, the kinds it refreshes and its `region`/`account_id` labels.
-    struct TaggedTarget {
-        let snapshot: LoadBalancerTagSnapshot
-        let kinds: Set<LoadBalancerAPIKind>
-        let labels: [(name: String, value: String)]
-    }
-
-    /// `cloudwatch_exporter_target_scrape_error`: per region and account, whether any of its calls failed.
-    private func targetErrorFamily(_ result: ScrapeAccumulator.Snapshot) -> MetricFamily {
-        let name = "cloudwatch_exporter_target_scrape_error"
-        let samples = services.map { service in
-            let account = result.targetLabels[service.target]?.first { $0.name == "account_id" }?.value
-            return Sample(
-                name: name,
-                labels: [("region", service.region), ("account_id", account ?? "")],
-                value: result.failedTargets.contains(service.target) ? 1 : 0
-            )
-        }
-        return MetricFamily(
-            name: name,
-            help: "Non-zero if an AWS call of this region and account failed in this scrape.",
-            type: .gauge,
-            samples: samples
+        return ScrapeResult(
+            scrapeTime: scrapeTime,
+            rules: rules,
+            targetLabels: targetLabels,
+            missedRequests: missed,
+            failedTargets: failedTargets
         )
     }
 
-    /// What this scrape did per rule, for the status board.
-    private func reports(_ result: ScrapeAccumulator.Snapshot, at scrapeTime: Date) -> [RuleReport] {
+    private func recordUnknownAccount(_ error: any Error, rule planned: PlannedRule, in result: inout RuleResult) {
+        let rule = planned.rule
+        let cause = (error as? AWSError)?.isAbandoned == false ? "\(error)" : "it did not answer before the deadline"
+        let failure = AWSError(
+            kind: .deadlineExceeded,
+            service: "sts",
+            operation: "GetCallerIdentity",
+            code: (error as? AWSError)?.code ?? "Timeout",
+            message: "the account id (the account_id label of every series of this rule) is not known: \(cause); "
+                + "the rule's series are left out of this scrape"
+        )
+        result.record(RuleFailure(failure, time: now()))
+        metrics.ruleError(namespace: rule.awsNamespace, metricName: rule.awsMetricName, code: failure.code)
+    }
+
+    /// What this collection did per rule, for the status board.
+    private func reports(_ result: ScrapeResult) -> [RuleReport] {
         zip(plan.rules, result.rules).map { planned, state in
             let rule = planned.rule
-            var exported = 0
             var series = 0
             var loadBalancers: [String] = []
-            for case let data? in state.sets {
-                exported += 1
+            for data in state.sets {
                 for statistic in planned.statistics where data[statistic] != nil { series += 1 }
                 if let name = data.dimensions.first(where: {
                     $0.name == "LoadBalancerName" || $0.name == "LoadBalancer"
-                }
-                ) {
+                }) {
                     loadBalancers.append(name.value)
                 }
             }
             return RuleReport(
-                rule: rule,
-                scrapeTime: scrapeTime,
-                window: ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds),
+                id: planned.id,
+                scrapeTime: result.scrapeTime,
+                window: ScrapeWindow(
+                    now: result.scrapeTime,
+                    delaySeconds: rule.delaySeconds,
+                    rangeSeconds: rule.rangeSeconds
+                ),
                 discovery: state.discovery,
-                exported: exported,
+                exported: state.sets.count,
                 exportedSeries: series,
                 storeAnswered: state.storeAnswered,
                 failure: state.failure,
@@ -262,193 +427,18 @@ public final class CloudWatchCollector: Sendable {
         }
     }
 
-    /// Learns each target's `region` and `account_id` labels (when the plan has them), then runs every rule, each
-    /// bounded by its target's limiter and the scrape's global one.
-    private func collectRules(
-        at scrapeTime: Date,
-        into accumulator: ScrapeAccumulator,
-        deadline: ContinuousClock.Instant?
-    ) async {
-        let global = AsyncLimiter(limit: config.maxConcurrentRequests)
-        let perTarget = config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests
-        var limiters: [AWSTarget: AsyncLimiter] = [:]
-        for service in services {
-            // A target bound that can never bind (one target, or not below the global one) would only add a second
-            // queue to every call.
-            limiters[service.target] =
-                services.count == 1 || perTarget >= config.maxConcurrentRequests
-                ? global : AsyncLimiter(limit: perTarget, parent: global)
-        }
-        let identities = await targetLabels()
-        for (target, identity) in identities {
-            if case .success(let labels) = identity { accumulator.setTargetLabels(target, labels) }
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for (slot, planned) in plan.rules.enumerated() {
-                guard let service = services(for: planned.target), let limiter = limiters[planned.target] else {
-                    continue
-                }
-                let run = RuleRun(slot: slot, planned: planned, services: service, limiter: limiter)
-                if case .failure(let error) = identities[planned.target] {
-                    recordFailure(error, run: run, accumulator: accumulator)
-                    continue
-                }
-                group.addTask {
-                    await self.collectRule(run, at: scrapeTime, into: accumulator, deadline: deadline)
-                }
-            }
-        }
-    }
-
-    typealias TargetLabels = Result<[(name: String, value: String)], any Error>
-
-    /// Per target, its `region` and `account_id` labels, as far as the plan labels them; a failed account lookup
-    /// (STS unreachable) fails that target's rules only.
-    private func targetLabels() async -> [AWSTarget: TargetLabels] {
-        let plan = self.plan
-        return await withTaskGroup(of: (AWSTarget, TargetLabels).self) { group in
-            for service in services {
-                group.addTask {
-                    var labels: [(name: String, value: String)] = []
-                    if plan.labelsRegion { labels.append(("region", service.region)) }
-                    if plan.labelsAccount {
-                        do {
-                            labels.append(("account_id", try await service.accountID()))
-                        } catch {
-                            return (service.target, .failure(error))
-                        }
-                    }
-                    return (service.target, .success(labels))
-                }
-            }
-            var result: [AWSTarget: TargetLabels] = [:]
-            for await (target, labels) in group { result[target] = labels }
-            return result
-        }
-    }
-
-    private func collectRule(
-        _ run: RuleRun,
-        at scrapeTime: Date,
-        into accumulator: ScrapeAccumulator,
-        deadline: ContinuousClock.Instant?
-    ) async {
-        let rule = run.rule
-        let window = ScrapeWindow(now: scrapeTime, delaySeconds: rule.delaySeconds, rangeSeconds: rule.rangeSeconds)
-        do {
-            var resourceIds: [String] = []
-            var taggedResourceIds: Set<String>?
-            if let tagSelect = rule.tagSelect {
-                let mappings = try await taggedResources(tagSelect, run: run, deadline: deadline)
-                let pattern = run.planned.arnPattern
-                resourceIds = mappings.map { pattern?.firstNonEmptyGroup(in: $0.resourceARN) ?? "" }
-                accumulator.storeTaggedResources(rule: run.slot, mappings: mappings, resourceIds: resourceIds)
-                if tagSelect.tagSelections != nil { taggedResourceIds = Set(resourceIds) }
-            }
-            let (sets, discovery) = try await dimensionSets(
-                run,
-                resourceIds: resourceIds,
-                taggedResourceIds: taggedResourceIds,
-                now: scrapeTime,
-                deadline: deadline
-            )
-            accumulator.recordDiscovery(rule: run.slot, discovery)
-            if rule.useGetMetricData {
-                await fetchMetricData(
-                    run,
-                    sets: sets,
-                    window: window,
-                    at: scrapeTime,
-                    into: accumulator,
-                    deadline: deadline
-                )
-            } else {
-                await fetchStatistics(
-                    run,
-                    sets: sets,
-                    window: window,
-                    at: scrapeTime,
-                    into: accumulator,
-                    deadline: deadline
-                )
-            }
-            store.prune(rule: run.planned.key, keeping: sets, window: window)
-        } catch {
-            recordFailure(error, run: run, accumulator: accumulator)
-            // Discovery failed (ListMetrics throttled, or past the deadline): the dimension sets the store knows keep
-            // their datapoints while those are in the window. Not for aws_tag_select rules, whose sets depend on
-            // the tags of the moment.
-            guard rule.tagSelect == nil else { return }
-            let known = store.dimensionSets(rule: run.planned.key)
-            fallBack(
-                run,
-                sets: known.enumerated().map { (index: $0.offset, dimensions: $0.element) },
-                window: window,
-                into: accumulator
-            )
-        }
-    }
-
-    /// Counts and logs a failed AWS call of `rule`; a call abandoned at the deadline counts as missed instead.
-    func recordFailure(_ error: any Error, run: RuleRun, accumulator: ScrapeAccumulator) {
-        let rule = run.rule
-        if Task.isCancelled || error is CancellationError {
-            accumulator.markFailed(target: run.planned.target, missedRequest: true)
-            return
-        }
-        let code = (error as? AWSError)?.code ?? String(describing: type(of: error))
-        if let failure = RuleFailure(error, time: now()) { accumulator.recordFailure(rule: run.slot, failure) }
-        accumulator.markFailed(target: run.planned.target, missedRequest: (error as? AWSError)?.kind == .timeout)
-        metrics.increment(.ruleErrors, [rule.awsNamespace, rule.awsMetricName, code])
-        logger.warning(
-            "CloudWatch scrape failed for a rule; its other series and the other rules are kept",
-            metadata: [
-                "rule.namespace": "\(rule.awsNamespace)", "rule.metric_name": "\(rule.awsMetricName)",
-                "aws.region": "\(run.services.region)", "aws.error_code": "\(code)", "error": "\(error)",
-            ]
-        )
-    }
-
-    /// Warns once per label name and rule when a tag label would override `job`, `instance` or a dimension label.
-    func warnClash(_ label: String, rule: MetricRule) {
-        let key = "\(rule.awsNamespace)/\(rule.awsMetricName)/\(label)"
-        let first = warnedClashes.withLock { $0.insert(key).inserted }
-        if first {
+    /// Warns once per rule and label when a tag label would override `job`, `instance` or a dimension label.
+    private func warn(_ clashes: Set<FamilyBuilder.Clash>) {
+        guard !clashes.isEmpty else { return }
+        let new = warnedClashes.withLock { warned in clashes.filter { warned.insert($0).inserted } }
+        for clash in new {
             logger.warning(
                 "A tag label has the name of a dimension or reserved label; the dimension wins",
                 metadata: [
-                    "label": "\(label)", "rule.namespace": "\(rule.awsNamespace)",
-                    "rule.metric_name": "\(rule.awsMetricName)",
+                    "label": "\(clash.label)", "rule.namespace": "\(clash.rule.rule.awsNamespace)",
+                    "rule.metric_name": "\(clash.rule.rule.awsMetricName)",
                 ]
             )
-        }
-    }
-
-    func gauge(_ name: String, _ help: String, _ value: Double) -> MetricFamily {
-        MetricFamily(name: name, help: help, type: .gauge, samples: [Sample(name: name, value: value)])
-    }
-}
-
-extension CloudWatchCollector {
-    /// Refreshes the load balancer tag caches of `targets` (every target that needs tags when `nil`), targets
-    /// concurrently, each with at most `max_concurrent_requests_per_region` DescribeTags calls in flight.
-    public func refreshTags(of targets: Set<AWSTarget>? = nil, deadline: ContinuousClock.Instant?) async {
-        let concurrency = config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests
-        await withTaskGroup(of: Void.self) { group in
-            for service in services where targets?.contains(service.target) ?? true {
-                guard let kinds = plan.loadBalancerKinds[service.target], !kinds.isEmpty else { continue }
-                group.addTask {
-                    await service.tagCache.refresh(
-                        kinds,
-                        apis: service.apis,
-                        concurrency: concurrency,
-                        metrics: self.metrics,
-                        now: self.now,
-                        deadline: deadline,
-                        logger: self.logger
-                    )
-                }
-            }
         }
     }
 }

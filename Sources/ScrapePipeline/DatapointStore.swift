@@ -1,6 +1,7 @@
 import AWSServices
 import ConfigFile
 import Foundation
+import ScrapeStatus
 import Synchronization
 
 /// The datapoints fetched per (rule, dimension set), so that scrapes whose answer cannot have changed are answered
@@ -31,7 +32,7 @@ public final class DatapointStore: Sendable {
         var points: [DimensionSetData]
     }
 
-    private let entries = Mutex<[RuleKey: [[MetricDimension]: Series]]>([:])
+    private let entries = Mutex<[RuleID: [[MetricDimension]: Series]]>([:])
 
     /// Creates an empty store.
     public init() {}
@@ -53,7 +54,7 @@ public final class DatapointStore: Sendable {
     /// covered, and no datapoint in the window), or `.none` when the window holds a period start the store did not
     /// fetch. One lock for all of a rule's sets.
     func answers(
-        rule key: RuleKey,
+        rule key: RuleID,
         sets: [[MetricDimension]],
         window: ScrapeWindow,
         statistics: [String]
@@ -81,7 +82,7 @@ public final class DatapointStore: Sendable {
     /// The newest data of a dimension set inside `window` whatever the store covers: after a failed request, the
     /// series keeps the datapoint an earlier fetch returned while that is still in the window.
     func lastKnown(
-        rule key: RuleKey,
+        rule key: RuleID,
         dimensions: [MetricDimension],
         window: ScrapeWindow,
         statistics: [String]
@@ -91,7 +92,7 @@ public final class DatapointStore: Sendable {
     }
 
     /// The dimension sets held for `rule`, in a stable order (by their dimensions' text).
-    func dimensionSets(rule: RuleKey) -> [[MetricDimension]] {
+    func dimensionSets(rule: RuleID) -> [[MetricDimension]] {
         let sets = entries.withLock { $0[rule].map { Array($0.keys) } ?? [] }
         return sets.sorted { left, right in
             left.map { "\($0.name)=\($0.value)" }.joined(separator: ",")
@@ -99,10 +100,18 @@ public final class DatapointStore: Sendable {
         }
     }
 
+    /// For every dimension set held for `rule` (in ``dimensionSets(rule:)`` order), its newest data in `window`:
+    /// what a rule whose discovery failed, or a request answered from the store alone, exports.
+    func lastKnownSets(rule: RuleID, window: ScrapeWindow, statistics: [String]) -> [DimensionSetData] {
+        dimensionSets(rule: rule).compactMap {
+            lastKnown(rule: rule, dimensions: $0, window: window, statistics: statistics)
+        }
+    }
+
     /// Stores what a fetch of `range` (for the scrape `window`) returned for a dimension set (an empty `points` is
     /// stored too: "no data" is an answer worth keeping).
     func store(
-        rule: RuleKey,
+        rule: RuleID,
         dimensions: [MetricDimension],
         range: ScrapeWindow,
         window: ScrapeWindow,
@@ -113,7 +122,7 @@ public final class DatapointStore: Sendable {
 
     /// Stores what one fetch returned for each of `sets`, under one lock (a GetMetricData request's sets).
     func store(
-        rule: RuleKey,
+        rule: RuleID,
         sets: [(dimensions: [MetricDimension], points: [DimensionSetData])],
         range: ScrapeWindow,
         window: ScrapeWindow
@@ -153,7 +162,7 @@ public final class DatapointStore: Sendable {
     /// answered from the store, so that is done only when the rule holds more sets than were listed. The store
     /// can then hold a set no longer listed only while a listed one is missing (its fetch failed); the next fetch of
     /// the missing set brings the count over and evicts it.
-    func prune(rule: RuleKey, keeping listed: [[MetricDimension]], window: ScrapeWindow) {
+    func prune(rule: RuleID, keeping listed: [[MetricDimension]], window: ScrapeWindow) {
         let start = window.start.addingTimeInterval(-60)
         let fetchesPastWindow = rule.rule.effectiveSettleSeconds < rule.rule.delaySeconds
         entries.withLock { entries in
@@ -175,7 +184,7 @@ public final class DatapointStore: Sendable {
     }
 
     /// Keeps only the entries of `rules` (a reload's new plan).
-    func retain(rules: Set<RuleKey>) {
+    func retain(rules: Set<RuleID>) {
         entries.withLock { entries in entries = entries.filter { rules.contains($0.key) } }
     }
 

@@ -1,5 +1,7 @@
 import AWSServices
+import ConfigFile
 import Exposition
+import ResourceTags
 
 /// `aws_elb_tags`: the tag pusher's series, one per load balancer with every tag as a label, so joins written for
 /// the Pushgateway setup keep working during a migration.

@@ -8,16 +8,8 @@ import Synchronization
 /// starts a new cache.
 public final class ListMetricsCache: Sendable {
     private struct Key: Hashable {
-        var rule: MetricRule
+        var rule: RuleID
         var resourceIds: [String]
-
-        init(rule: MetricRule, resourceIds: [String]) {
-            // As upstream, two rules differing only in this logging switch share an entry.
-            var rule = rule
-            rule.warnOnEmptyListDimensions = false
-            self.rule = rule
-            self.resourceIds = resourceIds
-        }
     }
 
     private struct Entry {
@@ -31,7 +23,7 @@ public final class ListMetricsCache: Sendable {
     public init() {}
 
     /// The cached dimension sets of `rule`, if present and not expired at `now`.
-    public func lookup(rule: MetricRule, resourceIds: [String], now: Date) -> [[MetricDimension]]? {
+    public func lookup(_ rule: RuleID, resourceIds: [String], now: Date) -> [[MetricDimension]]? {
         entries.withLock { entries in
             guard let entry = entries[Key(rule: rule, resourceIds: resourceIds)], entry.expires > now else {
                 return nil
@@ -43,7 +35,7 @@ public final class ListMetricsCache: Sendable {
     /// Stores `dimensionSets` for `ttlSeconds` from `now`; a TTL of 0 stores nothing.
     public func store(
         _ dimensionSets: [[MetricDimension]],
-        rule: MetricRule,
+        for rule: RuleID,
         resourceIds: [String],
         ttlSeconds: Int,
         now: Date

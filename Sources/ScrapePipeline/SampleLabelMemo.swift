@@ -1,4 +1,5 @@
 import AWSServices
+import ConfigFile
 import Synchronization
 
 /// Each planned rule's sample labels per dimension set, kept from scrape to scrape while what they derive from —
@@ -27,20 +28,28 @@ final class SampleLabelMemo: Sendable {
         var labels: [[MetricDimension]: Labels]
     }
 
-    private let entries: Mutex<[Int: Entry]>
+    private let entries: Mutex<[RuleID: Entry]>
 
     init() { entries = Mutex([:]) }
 
-    /// Labels for `sets` of the rule in plan slot `slot`, each from the memo when derived for the same `stamp`,
-    /// otherwise from `derive` (and kept).
+    /// Keeps only the entries of `rules` (a reload's plan).
+    func retain(rules: Set<RuleID>) {
+        entries.withLock { entries in entries = entries.filter { rules.contains($0.key) } }
+    }
+
+    /// Rules with labels kept (for memory checks and tests).
+    var ruleCount: Int { entries.withLock { $0.count } }
+
+    /// Labels for `sets` of `rule`, each from the memo when derived for the same `stamp`, otherwise from `derive`
+    /// (and kept).
     func labels(
-        slot: Int,
+        rule: RuleID,
         stamp: Stamp,
         sets: [[MetricDimension]],
         derive: ([MetricDimension]) -> Labels
     ) -> [Labels] {
         // Taken out while in use and let go of before adding to it, so adding does not copy it.
-        var previous = entries.withLock { $0.removeValue(forKey: slot) }
+        var previous = entries.withLock { $0.removeValue(forKey: rule) }
         var known = previous?.stamp == stamp ? previous?.labels ?? [:] : [:]
         previous = nil
         var result: [Labels] = []
@@ -60,7 +69,7 @@ final class SampleLabelMemo: Sendable {
             kept = Dictionary(zip(sets, result), uniquingKeysWith: { first, _ in first })
         }
         let entry = Entry(stamp: stamp, labels: kept)
-        entries.withLock { $0[slot] = entry }
+        entries.withLock { $0[rule] = entry }
         return result
     }
 }

@@ -1,7 +1,9 @@
+public import AWSServices
 public import ConfigFile
+public import ResourceTags
 
 /// What one target (a region and a credential source) brings to a scrape: its AWS APIs, its load balancer tag
-/// cache and how to learn its account id. A reload that keeps the target keeps its tag cache.
+/// cache and its account id.
 public struct TargetServices: Sendable {
     /// The target.
     public let target: AWSTarget
@@ -11,8 +13,9 @@ public struct TargetServices: Sendable {
     public let apis: AWSAPIs
     /// The load balancers and tags of this region and account.
     public let tagCache: LoadBalancerTagCache
-    /// The account id of the credentials (the `account_id` label); asked only when the plan labels accounts.
-    public let accountID: @Sendable () async throws -> String
+    /// The account id of the credentials (the `account_id` label): known from a role ARN or looked up once; asked
+    /// only when the plan labels accounts.
+    public let account: AccountLookup
 
     /// Bundles a target's services.
     public init(
@@ -20,12 +23,12 @@ public struct TargetServices: Sendable {
         region: String,
         apis: AWSAPIs,
         tagCache: LoadBalancerTagCache,
-        accountID: @escaping @Sendable () async throws -> String = { "" }
+        account: AccountLookup = AccountLookup(known: "")
     ) {
         self.target = target
         self.region = region
         self.apis = apis
         self.tagCache = tagCache
-        self.accountID = accountID
+        self.account = account
     }
 }

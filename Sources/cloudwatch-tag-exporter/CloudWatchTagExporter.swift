@@ -1,5 +1,8 @@
 import ArgumentParser
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 
 /// `cloudwatch-tag-exporter`: serves by default; `check-config` and `scrape` help with configs.
 @main

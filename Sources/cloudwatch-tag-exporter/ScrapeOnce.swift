@@ -5,7 +5,10 @@ import ExporterServer
 import Exposition
 import Foundation
 import Logging
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 
 /// `cloudwatch-tag-exporter scrape FILE`: one scrape printed to stdout, without a server, for debugging a config.
 struct ScrapeOnce: AsyncParsableCommand {
@@ -44,8 +47,8 @@ struct ScrapeOnce: AsyncParsableCommand {
         do {
             let runtime = try await factory.make(config: loaded.config, previous: nil)
             let deadline = ContinuousClock.now.advanced(by: CheckedTime.duration(seconds: timeout))
-            await runtime.collector.refreshTags(deadline: deadline)
-            // The server's path: the same families as /metrics, process metrics included.
+            // The server's path: the same families as /metrics, process metrics included; the first tag refresh runs
+            // beside the collection and is given until the deadline.
             let state = ExporterState(initial: runtime, configPath: file, factory: factory, warnings: loaded.warnings)
             let families = await state.scrape(deadline: deadline)
             let output = ExpositionRenderer.render(

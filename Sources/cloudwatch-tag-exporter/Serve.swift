@@ -5,7 +5,10 @@ import ConfigFile
 import ExporterServer
 import Foundation
 import Logging
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 
 /// Runs the exporter: `cloudwatch-tag-exporter <port> <config.yml>` (upstream style) or with flags.
 struct Serve: AsyncParsableCommand {

@@ -211,7 +211,7 @@ import Testing
         let error = await #expect(throws: AWSError.self) {
             try await retrying.query(action: "Op", parameters: QueryParameters(), deadline: deadline)
         }
-        #expect(error?.kind == .timeout)
+        #expect(error?.kind == .deadlineExceeded)
         #expect(error?.code == "Timeout")
         #expect(transport.requests.count == 1)
         #expect(sleeps.recorded.isEmpty)
@@ -228,7 +228,7 @@ import Testing
                 deadline: .now.advanced(by: .seconds(-1))
             )
         }
-        #expect(error?.kind == .timeout)
+        #expect(error?.kind == .deadlineExceeded)
         #expect(transport.requests.isEmpty)
     }
 
@@ -253,7 +253,9 @@ import Testing
 
     @Test func credentialFailuresAreNotRetried() async throws {
         struct Failing: CredentialProvider {
-            func credentials() async throws -> AWSCredentials { throw CancellationError() }
+            func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
+                throw CancellationError()
+            }
         }
         let transport = ScriptedTransport([])
         let error = await #expect(throws: AWSError.self) {

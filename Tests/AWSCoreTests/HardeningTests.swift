@@ -96,41 +96,6 @@ import Testing
         #expect(budget.available == 0)
     }
 
-    // MARK: Deadline waits
-
-    @Test func aWaiterLeavesAtItsDeadlineAndTheTaskGoesOn() async throws {
-        let gate = Gate()
-        let task = Task<Int, any Error> {
-            await gate.wait()
-            return 42
-        }
-        // A deadline already passed: the timeout fires at once, whatever the machine's speed.
-        await #expect(throws: TimedOut.self) {
-            try await DeadlineWait.value(of: task, until: .now) { TimedOut() }
-        }
-        gate.open()
-        #expect(try await task.value == 42)
-    }
-
-    @Test func aWaiterLeavesWhenCancelled() async throws {
-        let gate = Gate()
-        let task = Task<Int, any Error> {
-            await gate.wait()
-            return 1
-        }
-        let waiter = Task { try await DeadlineWait.value(of: task, until: nil) { TimedOut() } }
-        waiter.cancel()
-        await #expect(throws: CancellationError.self) { try await waiter.value }
-        gate.open()
-    }
-
-    @Test func aFinishedTaskAnswersBeforeAnyDeadline() async throws {
-        let task = Task<String, any Error> { "done" }
-        #expect(
-            try await DeadlineWait.value(of: task, until: .now.advanced(by: .seconds(3600))) { TimedOut() } == "done"
-        )
-    }
-
     // MARK: Hostile numbers
 
     @Test func hugeDurationsSaturateInsteadOfTrapping() {
@@ -141,5 +106,3 @@ import Testing
         #expect(CheckedTime.date(epochSeconds: 1_700_000_000) == Date(timeIntervalSince1970: 1_700_000_000))
     }
 }
-
-struct TimedOut: Error {}

@@ -94,7 +94,7 @@ enum SecretMaterial {
         struct RefreshFailed: Error {}
         private let calls = Mutex(0)
 
-        func credentials() async throws -> AWSCredentials {
+        func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
             let call = calls.withLock { calls in
                 calls += 1
                 return calls

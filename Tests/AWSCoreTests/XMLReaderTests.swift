@@ -1,4 +1,5 @@
 import AWSCore
+import AWSTestSupport
 import Foundation
 import Testing
 

@@ -24,7 +24,7 @@ import Testing
         var calls: Int { state.withLock { $0.calls } }
         func setFailing(_ failing: Bool) { state.withLock { $0.failing = failing } }
 
-        func credentials() async throws -> AWSCredentials {
+        func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
             let (call, failing) = state.withLock { state -> (Int, Bool) in
                 state.calls += 1
                 return (state.calls, state.failing)

@@ -107,7 +107,8 @@ import Testing
                 externalId: "ext-123",
                 durationSeconds: 900,
                 using: StaticCredentialProvider(AWSCredentials(accessKeyId: "AKIDMOTO", secretAccessKey: "s")),
-                region: "eu-west-1"
+                region: "eu-west-1",
+                deadline: nil
             )
             #expect(assumed.accessKeyId.hasPrefix("ASIA"))
             #expect(!assumed.secretAccessKey.isEmpty)
@@ -119,7 +120,8 @@ import Testing
                 roleARN: "arn:aws:iam::123456789012:role/irsa",
                 sessionName: "cloudwatch-tag-exporter-1700000000",
                 webIdentityToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
-                region: "us-west-2"
+                region: "us-west-2",
+                deadline: nil
             )
             #expect(webIdentity.accessKeyId.hasPrefix("ASIA"))
             #expect(webIdentity.expiration != nil)

@@ -141,7 +141,8 @@ import Testing
             roleARN: "arn:aws:iam::1:role/r",
             sessionName: "s",
             webIdentityToken: "jwt",
-            region: region
+            region: region,
+            deadline: nil
         )
         #expect(transport.requests.first?.url == url)
     }

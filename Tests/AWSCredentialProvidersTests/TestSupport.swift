@@ -78,9 +78,10 @@ final class RecordingSTS: STSCredentialsFetcher {
         externalId: String?,
         durationSeconds: Int?,
         using: any CredentialProvider,
-        region: String
+        region: String,
+        deadline: ContinuousClock.Instant?
     ) async throws -> AWSCredentials {
-        let signing = try await using.credentials()
+        let signing = try await using.credentials(deadline: deadline)
         state.withLock {
             $0.assumeRole.append(
                 AssumeRoleCall(
@@ -100,7 +101,8 @@ final class RecordingSTS: STSCredentialsFetcher {
         roleARN: String,
         sessionName: String,
         webIdentityToken: String,
-        region: String
+        region: String,
+        deadline: ContinuousClock.Instant?
     ) async throws -> AWSCredentials {
         state.withLock {
             $0.webIdentity.append(
@@ -151,7 +153,7 @@ struct TemporaryDirectory: ~Copyable {
     deinit { try? FileManager.default.removeItem(at: url) }
 }
 
-let testLogger = Logger(label: "AWSCredentialsTests")
+let testLogger = Logger(label: "AWSCredentialProvidersTests")
 
 extension HTTPResponse {
     static func text(_ status: Int, _ body: String) -> HTTPResponse {

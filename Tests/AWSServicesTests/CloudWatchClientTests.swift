@@ -1,5 +1,6 @@
 import AWSCore
 import AWSServices
+import AWSTestSupport
 import Foundation
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
         #expect(
             output.metrics.allSatisfy {
                 $0.namespace == "AWS/ELB"
-                    && $0.dimensions == [Dimension(name: "LoadBalancerName", value: "web-classic")]
+                    && $0.dimensions == [MetricDimension(name: "LoadBalancerName", value: "web-classic")]
             }
         )
         #expect(output.nextToken == nil)
@@ -72,7 +73,7 @@ import Testing
             #expect(ours.metricName == theirs["MetricName"] as? String)
             #expect(ours.namespace == theirs["Namespace"] as? String)
             let dimensions = (theirs["Dimensions"] as? [[String: String]] ?? []).map {
-                Dimension(name: $0["Name"] ?? "", value: $0["Value"] ?? "")
+                MetricDimension(name: $0["Name"] ?? "", value: $0["Value"] ?? "")
             }
             #expect(ours.dimensions == dimensions)
         }
@@ -86,7 +87,7 @@ import Testing
         let input = GetMetricStatisticsInput(
             namespace: "AWS/ELB",
             metricName: "Latency",
-            dimensions: [Dimension(name: "LoadBalancerName", value: "web-classic")],
+            dimensions: [MetricDimension(name: "LoadBalancerName", value: "web-classic")],
             startTime: Harness.date("2026-11-24T15:00:00Z"),
             endTime: Harness.date("2026-11-24T15:05:00Z"),
             period: 60,
@@ -145,7 +146,7 @@ import Testing
             metric: CloudWatchMetric(
                 namespace: "AWS/ELB",
                 metricName: "RequestCount",
-                dimensions: [Dimension(name: "LoadBalancerName", value: "web-classic")]
+                dimensions: [MetricDimension(name: "LoadBalancerName", value: "web-classic")]
             ),
             period: 300,
             stat: "Sum"
@@ -155,7 +156,7 @@ import Testing
             metric: CloudWatchMetric(
                 namespace: "AWS/ApplicationELB",
                 metricName: "TargetResponseTime",
-                dimensions: [Dimension(name: "LoadBalancer", value: "app/web-alb/50dc6c495c0c9188")]
+                dimensions: [MetricDimension(name: "LoadBalancer", value: "app/web-alb/50dc6c495c0c9188")]
             ),
             period: 60,
             stat: "Average",

@@ -19,8 +19,8 @@ import Testing
                     namespace: "AWS/ApplicationELB",
                     metricName: "RequestCount",
                     dimensions: [
-                        Dimension(name: "LoadBalancer", value: "app/k8s-team-service-\(index)/50dc6c495c0c9188"),
-                        Dimension(name: "AvailabilityZone", value: "us-east-1a"),
+                        MetricDimension(name: "LoadBalancer", value: "app/k8s-team-service-\(index)/50dc6c495c0c9188"),
+                        MetricDimension(name: "AvailabilityZone", value: "us-east-1a"),
                     ]
                 ),
                 period: 60,

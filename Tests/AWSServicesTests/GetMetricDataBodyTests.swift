@@ -7,7 +7,7 @@ import Testing
 /// tree gives, which the wire fixtures pin.
 @Suite struct GetMetricDataBodyTests {
     static func input(token: String?, labels: Bool, dimensions pairs: [(String, String)]) -> GetMetricDataInput {
-        let dimensions = pairs.map { Dimension(name: $0.0, value: $0.1) }
+        let dimensions = pairs.map { MetricDimension(name: $0.0, value: $0.1) }
         return GetMetricDataInput(
             queries: (0..<3).map { index in
                 MetricDataQuery(

@@ -1,5 +1,6 @@
 import AWSCore
 import AWSServices
+import AWSTestSupport
 import Foundation
 import Testing
 

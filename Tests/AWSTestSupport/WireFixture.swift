@@ -13,6 +13,15 @@ public struct WireFixture {
         requestHeaders.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
+    /// The AWS wire fixture `Fixtures/<name>` (shared by every AWS test target) as text.
+    public static func text(_ name: String) throws -> String { try text(name, in: .module) }
+
+    /// The AWS wire fixture `Fixtures/<name>` as parsed JSON.
+    public static func json(_ name: String) throws -> Any { try json(name, in: .module) }
+
+    /// The AWS wire fixture `Fixtures/<name>`: request and response, or response only.
+    public static func load(_ name: String) throws -> WireFixture { try load(name, in: .module) }
+
     static func url(_ name: String, in bundle: Bundle) throws -> URL {
         guard let url = bundle.url(forResource: "Fixtures/\(name)", withExtension: nil) else {
             throw FixtureError(message: "missing fixture \(name)")

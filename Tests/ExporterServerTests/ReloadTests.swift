@@ -3,7 +3,10 @@ import AWSServices
 import ConfigFile
 import Foundation
 import Logging
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 @testable import ExporterServer
@@ -102,7 +105,9 @@ private struct NoNetwork: HTTPTransport {
         #expect(pooledTransport !== first.transport as? CountingTransport)
         #expect(pooledTransport.settings.connectionsPerHost == 32)
         #expect(pooled.client !== first.client)
-        #expect(pooled.collector.tagCache === first.collector.tagCache)
+        // The tag cache calls AWS through the client: a new one, starting from the tags the old one knew.
+        #expect(pooled.collector.tagCache !== first.collector.tagCache)
+        #expect(pooled.collector.tagCache.snapshot.version == first.collector.tagCache.snapshot.version)
         #expect(pooled.collector.store === first.collector.store)
         // A new connect timeout: a new transport again.
         let timeout = try await reload("max_concurrent_requests: 32\naws_connect_timeout_seconds: 7\n")

@@ -17,7 +17,7 @@ import Testing
             let many = (0..<520).map {
                 MetricDatum(
                     metricName: "M",
-                    dimensions: [Dimension(name: "Idx", value: "\($0)")],
+                    dimensions: [MetricDimension(name: "Idx", value: "\($0)")],
                     timestamp: windowStart,
                     value: Double($0)
                 )
@@ -25,7 +25,7 @@ import Testing
             let latency = (0..<5).map {
                 MetricDatum(
                     metricName: "Latency",
-                    dimensions: [Dimension(name: "LoadBalancerName", value: "web")],
+                    dimensions: [MetricDimension(name: "LoadBalancerName", value: "web")],
                     timestamp: windowStart.addingTimeInterval(Double($0 * 60)),
                     value: Double($0 + 1),
                     unit: "Seconds"
@@ -63,7 +63,7 @@ import Testing
                     GetMetricStatisticsInput(
                         namespace: namespace,
                         metricName: "Latency",
-                        dimensions: [Dimension(name: "LoadBalancerName", value: "web")],
+                        dimensions: [MetricDimension(name: "LoadBalancerName", value: "web")],
                         startTime: windowStart,
                         endTime: windowStart.addingTimeInterval(300),
                         period: 60,
@@ -82,7 +82,7 @@ import Testing
                         metric: CloudWatchMetric(
                             namespace: namespace,
                             metricName: "Latency",
-                            dimensions: [Dimension(name: "LoadBalancerName", value: "web")]
+                            dimensions: [MetricDimension(name: "LoadBalancerName", value: "web")]
                         ),
                         period: 300,
                         stat: "Sum"
@@ -92,7 +92,7 @@ import Testing
                         metric: CloudWatchMetric(
                             namespace: namespace,
                             metricName: "M",
-                            dimensions: [Dimension(name: "Idx", value: "7")]
+                            dimensions: [MetricDimension(name: "Idx", value: "7")]
                         ),
                         period: 60,
                         stat: "Maximum",

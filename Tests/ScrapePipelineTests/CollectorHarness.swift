@@ -4,7 +4,11 @@ import ConfigFile
 import Exposition
 import Foundation
 import Logging
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
+import Testing
 
 /// Builds a collector from YAML against a ``FakeAWS``, with a fixed clock, and reads its output.
 struct CollectorHarness {
@@ -19,7 +23,6 @@ struct CollectorHarness {
     init(
         _ yaml: String,
         aws: FakeAWS = FakeAWS(),
-        tagCache: LoadBalancerTagCache = LoadBalancerTagCache(),
         deadlineGate: Gate? = nil
     ) throws {
         let loaded = try ConfigLoader.parse(yaml: yaml, file: "test.yml")
@@ -28,12 +31,11 @@ struct CollectorHarness {
         self.collector = try CloudWatchCollector(
             config: loaded.config,
             apis: aws.apis,
-            tagCache: tagCache,
             metrics: metrics,
             now: { CollectorHarness.now },
             sleepUntilDeadline: { deadline in
                 if let deadlineGate {
-                    await deadlineGate.wait()
+                    try await deadlineGate.waitOrCancel()
                 } else {
                     try await Task.sleep(until: deadline, clock: .continuous)
                 }
@@ -43,17 +45,13 @@ struct CollectorHarness {
     }
 
     func refreshTags() async {
-        await collector.refreshTags(deadline: nil)
+        await collector.refreshTags(until: nil)
     }
 
-    /// Scrapes; the first scrape refreshes the tag cache first, as the server's refresher does at start-up.
+    /// Scrapes as the server does: the first tag refresh runs beside the collection and is waited for (until the
+    /// deadline) by the first scrape only.
     func scrape(deadline: ContinuousClock.Instant? = nil) async -> Scrape {
-        if !collector.plan.allLoadBalancerKinds.isEmpty, collector.tagCache.snapshot.classicRefreshedAt == nil,
-            collector.tagCache.snapshot.v2RefreshedAt == nil
-        {
-            await refreshTags()
-        }
-        return Scrape(families: await collector.collect(deadline: deadline))
+        Scrape(families: await collector.scrape(deadline: deadline))
     }
 }
 
@@ -95,4 +93,46 @@ let instance = "instance"
 extension CloudWatchCollector {
     /// The tag cache of the first target (every harness config has one target unless a test says otherwise).
     var tagCache: LoadBalancerTagCache { services[0].tagCache }
+}
+
+extension CloudWatchCollector {
+    /// A collector whose targets each talk to their own APIs and have their own account (tests of several regions
+    /// and accounts), with a tag cache per target as the server builds them.
+    static func make(
+        _ config: ExporterConfig,
+        targets: [AWSTarget: (region: String, apis: AWSAPIs, account: AccountLookup)],
+        store: DatapointStore = DatapointStore(),
+        metrics: SelfMetrics = SelfMetrics(),
+        now: @escaping @Sendable () -> Date = { CollectorHarness.now }
+    ) throws -> CloudWatchCollector {
+        let plan = try ScrapePlan(config: config) { targets[$0]?.region ?? $0.region }
+        let logger = Logger(label: "test")
+        let services = try plan.targets.map { target in
+            let services = try #require(targets[target], "no services for \(target)")
+            return TargetServices(
+                target: target,
+                region: services.region,
+                apis: services.apis,
+                tagCache: makeTagCache(
+                    for: target,
+                    plan: plan,
+                    config: config,
+                    apis: services.apis,
+                    metrics: metrics,
+                    now: now,
+                    logger: logger
+                ),
+                account: services.account
+            )
+        }
+        return try CloudWatchCollector(
+            config: config,
+            plan: plan,
+            services: services,
+            store: store,
+            metrics: metrics,
+            now: now,
+            logger: logger
+        )
+    }
 }

@@ -3,7 +3,10 @@ import AWSTestSupport
 import ConfigFile
 import Foundation
 import Logging
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// One simulated hour of a Prometheus HA pair (two scrapers every 30 s, 13 s apart) against the real collector,

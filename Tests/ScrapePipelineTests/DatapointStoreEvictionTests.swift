@@ -1,7 +1,10 @@
 import AWSServices
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
 import Synchronization
+import Telemetry
 import Testing
 
 /// The datapoint store's memory follows the listing: sets that disappear are evicted, and it never holds more sets

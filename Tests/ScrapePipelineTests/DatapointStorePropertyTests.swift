@@ -4,8 +4,11 @@ import ConfigFile
 import Exposition
 import Foundation
 import Logging
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
 import Synchronization
+import Telemetry
 import Testing
 
 /// The datapoint store against fresh fetches, on a virtual clock over simulated hours: random periods, delays and
@@ -124,7 +127,6 @@ import Testing
         try CloudWatchCollector(
             config: config,
             apis: aws.apis,
-            tagCache: LoadBalancerTagCache(),
             store: store,
             metrics: SelfMetrics(),
             now: { clock.now },
@@ -163,8 +165,8 @@ import Testing
             clock.set(clock.now.addingTimeInterval(Double(Int.random(in: 1...150, using: &random))))
             let fresh = fakeAWS(clock: clock, period: testCase.period, settledAfter: settledAfter)
             let once = try collector(config, aws: fresh, clock: clock, store: DatapointStore())
-            let expected = cloudWatchLines(await once.collect(deadline: nil))
-            let actual = cloudWatchLines(await withStore.collect(deadline: nil))
+            let expected = cloudWatchLines(await once.scrape(deadline: nil))
+            let actual = cloudWatchLines(await withStore.scrape(deadline: nil))
             #expect(actual == expected, "\(testCase) at \(clock.now.timeIntervalSince1970)")
             let t = clock.now.timeIntervalSince1970
             let needed = slot(

@@ -1,8 +1,11 @@
 import AWSCore
 import AWSServices
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
 import Synchronization
+import Telemetry
 
 /// An in-memory AWS for collector tests: each operation answers from a closure and every request is recorded. A
 /// call with no handler fails the scrape, as an unmatched Mockito call does upstream.

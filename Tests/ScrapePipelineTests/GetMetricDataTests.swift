@@ -1,6 +1,9 @@
 import AWSServices
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// GetMetricData batching, paging and partial answers.
@@ -41,8 +44,13 @@ import Testing
         let harness = try CollectorHarness(Self.rule(sets: 200), aws: aws)
         let scrape = await harness.scrape()
         #expect(aws.recorded.getMetricData.map(\.queries.count).sorted() == [100, 500])
-        #expect(harness.metrics.value(.cloudWatchRequests, ["getMetricData", "AWS/ELB"]) == 2)
-        #expect(harness.metrics.value(.metricsRequested, ["RequestCount", "AWS/ELB"]) == 600)
+        #expect(
+            harness.metrics.value(.cloudWatchRequests, labels: ["action": "getMetricData", "namespace": "AWS/ELB"]) == 2
+        )
+        #expect(
+            harness.metrics.value(.metricsRequested, labels: ["metric_name": "RequestCount", "namespace": "AWS/ELB"])
+                == 600
+        )
         #expect(scrape.samples("aws_elb_request_count_sum").count == 200)
         let ids = aws.recorded.getMetricData.flatMap(\.queries).map(\.id)
         #expect(Set(ids).count == ids.count)
@@ -115,6 +123,11 @@ import Testing
         )
         #expect(scrape.samples("aws_elb_request_count_maximum").isEmpty)
         #expect(scrape.scrapeError == 1)
-        #expect(harness.metrics.value(.ruleErrors, ["AWS/ELB", "RequestCount", "StatusCodeForbidden"]) == 1)
+        #expect(
+            harness.metrics.value(
+                .ruleErrors,
+                labels: ["namespace": "AWS/ELB", "metric_name": "RequestCount", "code": "StatusCodeForbidden"]
+            ) == 1
+        )
     }
 }

@@ -1,7 +1,10 @@
 import AWSServices
 import ConfigFile
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// Issue 4: load balancer tags as labels on every sample, and `aws_elb_tags`.
@@ -247,7 +250,7 @@ import Testing
         await harness.refreshTags()
         var scrape = await harness.scrape()
         #expect(scrape.samples("aws_elb_request_count_sum").first?.labels.contains { $0 == ("service", "web") } == true)
-        #expect(harness.metrics.value(.tagRefreshErrors, ["elb"]) == 1)
+        #expect(harness.metrics.value(.tagRefreshErrors, labels: ["service": "elb"]) == 1)
         #expect(scrape.scrapeError == 0)
 
         state.failing = false
@@ -308,7 +311,7 @@ import Testing
         let scrape = await harness.scrape()
         let sample = try #require(scrape.samples("aws_elb_request_count_sum").first)
         #expect(sample.labels.map(\.name) == ["job", "instance", "load_balancer_name"])
-        #expect(harness.metrics.value(.tagRefreshErrors, ["elb"]) >= 1)
+        #expect(harness.metrics.value(.tagRefreshErrors, labels: ["service": "elb"]) >= 1)
         #expect(scrape.samples("cloudwatch_exporter_load_balancer_tags_cache_age_seconds").isEmpty)
     }
 }

@@ -1,6 +1,9 @@
 import AWSServices
 import ConfigFile
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// cloudwatch_exporter's naming functions (cloudwatch_exporter.md §3.1–3.3) and the tag label derivation.

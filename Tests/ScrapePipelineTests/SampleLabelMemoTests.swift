@@ -1,5 +1,9 @@
 import AWSServices
+import ConfigFile
+import ResourceTags
+import ScrapeStatus
 import Synchronization
+import Telemetry
 import Testing
 
 @testable import ScrapePipeline
@@ -18,7 +22,7 @@ import Testing
     ) -> (values: [String], derived: Int) {
         let derived = Mutex(0)
         let labels = memo.labels(
-            slot: 0,
+            rule: RuleID(MetricRule(awsNamespace: "AWS/ELB", awsMetricName: "RequestCount")),
             stamp: SampleLabelMemo.Stamp(tagVersion: version, targetLabels: target),
             sets: sets
         ) { dimensions in

@@ -1,7 +1,10 @@
 import AWSServices
 import AWSTestSupport
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// Concurrency, deadlines and duplicate families.

@@ -2,7 +2,10 @@ import AWSCore
 import AWSServices
 import ConfigFile
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// What a scrape reports per rule, and the sentences the status page derives from it: each case is the collector
@@ -45,7 +48,7 @@ import Testing
 
     static func status(_ harness: CollectorHarness) throws -> StatusBoard.RuleStatus {
         let rule = try #require(harness.collector.config.rules.first)
-        return try #require(harness.collector.statusBoard.status(of: rule))
+        return try #require(harness.collector.statusBoard.status(of: RuleID(rule)))
     }
 
     @Test func aHealthyRuleCountsEachStageAndHasNoSentence() async throws {
@@ -179,11 +182,11 @@ import Testing
         let harness = try CollectorHarness(Self.config(), aws: FakeAWS(Self.listing(["a"])))
         _ = await harness.scrape()
         let rule = try #require(harness.collector.config.rules.first)
-        #expect(harness.collector.statusBoard.status(of: rule) != nil)
-        harness.collector.statusBoard.retain(rules: [rule])
-        #expect(harness.collector.statusBoard.status(of: rule) != nil)
+        #expect(harness.collector.statusBoard.status(of: RuleID(rule)) != nil)
+        harness.collector.statusBoard.retain(rules: [RuleID(rule)])
+        #expect(harness.collector.statusBoard.status(of: RuleID(rule)) != nil)
         harness.collector.statusBoard.retain(rules: [])
-        #expect(harness.collector.statusBoard.status(of: rule) == nil)
+        #expect(harness.collector.statusBoard.status(of: RuleID(rule)) == nil)
     }
 
     @Test func aDeadlineBeforeDiscoveryAndSuspiciousConfigValuesAreTold() throws {
@@ -193,7 +196,7 @@ import Testing
         )
         let rule = try #require(loaded.config.rules.first)
         let report = RuleReport(
-            rule: rule,
+            id: RuleID(rule),
             scrapeTime: CollectorHarness.now,
             window: ScrapeWindow(now: CollectorHarness.now, delaySeconds: 300, rangeSeconds: 5),
             discovery: nil,

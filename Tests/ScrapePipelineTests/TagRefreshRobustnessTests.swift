@@ -1,6 +1,9 @@
 import AWSServices
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// The tag refresh against a fleet that changes while it runs.
@@ -27,7 +30,7 @@ import Testing
         #expect(snapshot.classic[Self.fleet[24].0]?.tags == Self.fleet[24].1)
         #expect(snapshot.classic[Self.fleet[44].0]?.tags == Self.fleet[44].1)
         #expect(snapshot.classicRefreshedAt != nil)
-        #expect(harness.metrics.value(.tagRefreshErrors, ["elb"]) == 0)
+        #expect(harness.metrics.value(.tagRefreshErrors, labels: ["service": "elb"]) == 0)
         // 3 batches of 20, and the failed batch asked again one by one.
         #expect(aws.recorded.describeTags == 3 + 20)
     }

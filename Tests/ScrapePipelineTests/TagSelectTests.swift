@@ -1,6 +1,9 @@
 import AWSServices
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// `aws_tag_select` and `aws_resource_info` (cases A17–A24, A44, C16, C17).
@@ -77,7 +80,12 @@ import Testing
                 ]
             ) == 1
         )
-        #expect(harness.metrics.value(.taggingRequests, ["getResources", "ec2:instance"]) == 1)
+        #expect(
+            harness.metrics.value(
+                .taggingRequests,
+                labels: ["action": "getResources", "resource_type": "ec2:instance"]
+            ) == 1
+        )
     }
 
     @Test func customArnRegexp() async throws {

@@ -1,6 +1,9 @@
 import AWSServices
 import Foundation
+import ResourceTags
 import ScrapePipeline
+import ScrapeStatus
+import Telemetry
 import Testing
 
 /// cloudwatch_exporter's CloudWatchCollectorTest cases (A1–A28, A39, A44 in cloudwatch_exporter_cases.md), run
@@ -411,7 +414,9 @@ import Testing
         let scrape = await harness.scrape()
         #expect(aws.recorded.listMetrics.map(\.nextToken) == [nil, "ABC"])
         #expect(scrape.samples("aws_elb_request_count_average").count == 1)
-        #expect(harness.metrics.value(.cloudWatchRequests, ["listMetrics", "AWS/ELB"]) == 2)
+        #expect(
+            harness.metrics.value(.cloudWatchRequests, labels: ["action": "listMetrics", "namespace": "AWS/ELB"]) == 2
+        )
     }
 
     @Test func extendedStatistics() async throws {
@@ -531,7 +536,9 @@ import Testing
         #expect(aws.recorded.listMetrics.count == 1)
         // Upstream asks again; the second scrape, in the same period slot, is answered by the datapoint store.
         #expect(aws.recorded.getMetricStatistics.count == 1)
-        #expect(harness.metrics.value(.storeHits, ["AWS/ELB", "RequestCount"]) == 1)
+        #expect(
+            harness.metrics.value(.storeHits, labels: ["namespace": "AWS/ELB", "metric_name": "RequestCount"]) == 1
+        )
     }
 
     @Test func failingRuleKeepsTheOthers() async throws {
@@ -580,7 +587,12 @@ import Testing
         )
         let scrape = await harness.scrape()
         #expect(scrape.scrapeError == 1)
-        #expect(harness.metrics.value(.ruleErrors, ["AWS/ELB", "Latency", "Throttling"]) == 1)
+        #expect(
+            harness.metrics.value(
+                .ruleErrors,
+                labels: ["namespace": "AWS/ELB", "metric_name": "Latency", "code": "Throttling"]
+            ) == 1
+        )
         // The failed rule contributes nothing; the surviving rule's samples and its resource info are all there.
         #expect(scrape.samples("aws_elb_latency_sum").isEmpty)
         #expect(scrape.samples("aws_elb_latency_average").isEmpty)

@@ -1,0 +1,89 @@
+public import AWSServices
+public import Foundation
+import Synchronization
+
+/// What the tag cache knows at one moment: the load balancers of each API and when each was last refreshed.
+public struct LoadBalancerTagSnapshot: Sendable {
+    /// Classic load balancers by name.
+    public private(set) var classic: [String: LoadBalancerRecord] = [:]
+    /// ELBv2 load balancers by CloudWatch `LoadBalancer` dimension value.
+    public private(set) var v2: [String: LoadBalancerRecord] = [:]
+    /// When the classic part last refreshed successfully.
+    public private(set) var classicRefreshedAt: Date?
+    /// When the ELBv2 part last refreshed successfully.
+    public private(set) var v2RefreshedAt: Date?
+    /// Different for every snapshot a refresh made (0 for an empty one), so what is derived from a snapshot's
+    /// records (sample labels, `aws_elb_tags`) can be kept until the next refresh.
+    public private(set) var version: UInt64 = 0
+
+    private static let versions = Atomic<UInt64>(0)
+
+    /// Creates an empty snapshot.
+    public init() {}
+
+    /// The load balancer a CloudWatch series belongs to: by `LoadBalancerName` in `AWS/ELB`, by `LoadBalancer` in
+    /// the ELBv2 namespaces (also when the series has a `TargetGroup` too).
+    public func record(namespace: String, dimensions: [MetricDimension]) -> LoadBalancerRecord? {
+        switch namespace {
+        case "AWS/ELB":
+            return dimensions.first { $0.name == "LoadBalancerName" }.flatMap { classic[$0.value] }
+        case "AWS/ApplicationELB", "AWS/NetworkELB", "AWS/GatewayELB":
+            return dimensions.first { $0.name == "LoadBalancer" }.flatMap { v2[$0.value] }
+        default:
+            return nil
+        }
+    }
+
+    /// When the part of `kind` last refreshed successfully.
+    public func refreshedAt(_ kind: LoadBalancerAPIKind) -> Date? {
+        switch kind {
+        case .classic: classicRefreshedAt
+        case .v2: v2RefreshedAt
+        }
+    }
+
+    /// Replaces one API's part with a complete refresh.
+    public mutating func replace(
+        _ kind: LoadBalancerAPIKind,
+        with records: [String: LoadBalancerRecord],
+        refreshedAt: Date
+    ) {
+        version = Self.versions.add(1, ordering: .relaxed).newValue
+        switch kind {
+        case .classic:
+            classic = records
+            classicRefreshedAt = refreshedAt
+        case .v2:
+            v2 = records
+            v2RefreshedAt = refreshedAt
+        }
+    }
+
+    /// Every load balancer, classic first, each group sorted by dimension value.
+    public var allRecords: [LoadBalancerRecord] {
+        classic.values.sorted { $0.dimensionValue < $1.dimensionValue }
+            + v2.values.sorted { $0.dimensionValue < $1.dimensionValue }
+    }
+
+    /// Whether the namespace's load balancers come from the classic API, ELBv2, or neither.
+    public static func kindOfAPI(namespace: String) -> LoadBalancerAPIKind? {
+        switch namespace {
+        case "AWS/ELB": .classic
+        case "AWS/ApplicationELB", "AWS/NetworkELB", "AWS/GatewayELB": .v2
+        default: nil
+        }
+    }
+}
+
+/// Which load balancer API a namespace needs.
+public enum LoadBalancerAPIKind: Sendable, Hashable {
+    case classic, v2
+
+    /// The service name in self metrics and logs.
+    public var service: String {
+        switch self {
+        case .classic: "elb"
+        case .v2: "elbv2"
+        }
+    }
+}
