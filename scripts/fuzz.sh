@@ -134,12 +134,15 @@ for name in XMLReader AWSXMLElement JSONParser JSONReader JSONValue JSONWriter A
   CheckedTime QueryParameters; do
   awscore_files+=("Sources/AWSCore/$name.swift")
 done
-# The AWSServices files the answer decoders need: all but the service clients, their settings and the shared credential
-# providers, which need the caller, the credential chain and the HTTP transport.
-awsclient_files=()
+# The AWSServices files the answer decoders need: all but the service clients, their settings, the API protocols
+# over them, the shared credential providers and the account lookup, which need the caller, the credential chain, the
+# HTTP transport and AsyncCoordination.
+awsservices_files=()
 for file in Sources/AWSServices/*.swift; do
-  case $(basename "$file") in *Client.swift | AWSClientSettings.swift | CredentialSources.swift) continue ;; esac
-  awsclient_files+=("$file")
+  case $(basename "$file") in
+    *Client.swift | AWSClientSettings.swift | AWSAPIs.swift | AccountLookup.swift | CredentialSources.swift) continue ;;
+  esac
+  awsservices_files+=("$file")
 done
 
 swift_library AWSSigV4 "" "${project_flags[@]}" -- Sources/AWSSigV4/AMZDate.swift Sources/AWSSigV4/URIEncoding.swift
@@ -165,7 +168,7 @@ swift_library ConfigFile Yams "${project_flags[@]}" -- \
 fuzzer xml-reader AWSCore AWSSigV4 -- Fuzz/Targets/XMLReaderFuzz.swift
 fuzzer json-parser AWSCore AWSSigV4 -- Fuzz/Targets/JSONParserFuzz.swift
 fuzzer aws-error AWSCore AWSSigV4 -- Fuzz/Targets/AWSErrorFuzz.swift
-fuzzer aws-responses AWSCore AWSSigV4 -- Fuzz/Targets/AWSResponsesFuzz.swift "${awsclient_files[@]}"
+fuzzer aws-responses AWSCore AWSSigV4 -- Fuzz/Targets/AWSResponsesFuzz.swift "${awsservices_files[@]}"
 fuzzer config-loader ConfigFile Yams CYaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
 fuzzer http-inputs Exposition AWSCore AWSSigV4 -- Fuzz/Targets/HTTPInputsFuzz.swift Sources/ExporterServer/MetricsRequest.swift \
   Sources/ExporterServer/StatusFormat.swift Sources/ExporterServer/HTMLText.swift

@@ -116,7 +116,6 @@ public final class ExporterState: Sendable {
     public func cancelCollections() {
         collections.cancelAll()
         current.cancelTagRefreshes()
-        for watcher in runtimeWatchers.withLock({ Array($0.values) }) { watcher.finish() }
     }
 
     /// Scrapes and returns every family of the response: CloudWatch, build info, counters and process metrics.

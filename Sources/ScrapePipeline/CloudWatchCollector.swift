@@ -182,27 +182,26 @@ public final class CloudWatchCollector: Sendable {
         var rules = [RuleResult](repeating: RuleResult(), count: plan.rules.count)
         var accounts: [AWSTarget: Result<String, any Error>] = [:]
         await withTaskGroup(of: Part?.self) { group in
-            var pending = 0
+            var pendingAccounts = 0
             if plan.labelsAccount {
                 for service in services {
-                    pending += 1
+                    pendingAccounts += 1
                     group.addTask {
                         do {
-                            return .account(
-                                service.target,
-                                .success(try await service.account.accountID(deadline: deadline))
-                            )
+                            let account = try await service.account.accountID(deadline: deadline)
+                            return .account(service.target, .success(account))
                         } catch {
                             return .account(service.target, .failure(error))
                         }
                     }
                 }
             }
+            var pendingRules = 0
             for (index, planned) in plan.rules.enumerated() {
                 guard let service = servicesByTarget[planned.target], let limiter = limiters[planned.target] else {
                     continue
                 }
-                pending += 1
+                pendingRules += 1
                 let collection = RuleCollection(
                     context: RuleContext(
                         planned: planned,
@@ -222,18 +221,21 @@ public final class CloudWatchCollector: Sendable {
                 )
                 group.addTask { .rule(index, await collection.run()) }
             }
-            if let deadline, pending > 0 {
+            if let deadline, pendingRules + pendingAccounts > 0 {
                 let sleep = sleepUntilDeadline
                 group.addTask { (try? await sleep(deadline)).map { .deadline } }
             }
-            while pending > 0, let part = await group.next() {
+            while pendingRules + pendingAccounts > 0, let part = await group.next() {
                 switch part {
                 case .rule(let index, let result):
                     rules[index] = result
-                    pending -= 1
+                    pendingRules -= 1
+                    // The data is in: an account id still unknown now costs only its target's series in this scrape
+                    // (its lookup goes on for the next one), never more waiting.
+                    if pendingRules == 0, pendingAccounts > 0 { group.cancelAll() }
                 case .account(let target, let account):
                     accounts[target] = account
-                    pending -= 1
+                    pendingAccounts -= 1
                 case .deadline:
                     // Every call is cancelled and every rule returns what it has.
                     group.cancelAll()
@@ -380,7 +382,9 @@ public final class CloudWatchCollector: Sendable {
 
     private func recordUnknownAccount(_ error: any Error, rule planned: PlannedRule, in result: inout RuleResult) {
         let rule = planned.rule
-        let cause = (error as? AWSError)?.isAbandoned == false ? "\(error)" : "it did not answer before the deadline"
+        let cause =
+            (error as? AWSError)?.isAbandoned == false
+            ? "\(error)" : "STS GetCallerIdentity had not answered by the time the rule's data was in"
         let failure = AWSError(
             kind: .deadlineExceeded,
             service: "sts",
