@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The bearer token requests carry, re-read from its file when it may have changed.
 ///
@@ -45,7 +46,10 @@ final class BearerTokenSource: Sendable {
         switch origin {
         case .value(let value):
             guard Self.isHeaderSafe(value), !value.isEmpty else {
-                throw KubernetesAccessError(key: "token", message: "the token is empty or holds characters a token cannot have")
+                throw KubernetesAccessError(
+                    key: "token",
+                    message: "the token is empty or holds characters a token cannot have"
+                )
             }
             return value
         case .file(let path):

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Yams
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads the subset of a kubeconfig file this exporter supports and turns the chosen context into a
 /// ``KubernetesAccess``.
@@ -63,10 +64,14 @@ struct KubeconfigReader {
             credentials = try readCredentials(user, key: userKey)
         }
 
-        try refuse(cluster, clusterKey, keys: [
-            "tls-server-name": "is not supported: the server's certificate must name the host in `server`",
-            "proxy-url": "is not supported: the exporter connects to the API server directly",
-        ])
+        try refuse(
+            cluster,
+            clusterKey,
+            keys: [
+                "tls-server-name": "is not supported: the server's certificate must name the host in `server`",
+                "proxy-url": "is not supported: the exporter connects to the API server directly",
+            ]
+        )
         if let insecure = cluster["insecure-skip-tls-verify"], insecure.bool ?? true {
             throw error(
                 "\(clusterKey).insecure-skip-tls-verify",
@@ -104,24 +109,33 @@ struct KubeconfigReader {
                 origin: origin
             )
         } catch {
-            let section = error.key == "certificate-authority" ? clusterKey : "users[name=\(context["user"]?.string ?? "")].user"
+            let section =
+                error.key == "certificate-authority" ? clusterKey : "users[name=\(context["user"]?.string ?? "")].user"
             throw self.error("\(section).\(error.key ?? "")", error.message)
         }
     }
 
-    private func readCredentials(_ user: Node, key userKey: String) throws(KubernetesAccessError) -> KubernetesCredentials {
-        try refuse(user, userKey, keys: [
-            "exec": "is not supported: credential plugins are not run by the exporter; use a token, a tokenFile or "
-                + "a client certificate (in a cluster, the service account)",
-            "auth-provider": "is not supported: auth provider plugins are not run by the exporter; use a token, a "
-                + "tokenFile or a client certificate",
-            "username": "is not supported: basic authentication is not accepted; use a token or a client certificate",
-            "password": "is not supported: basic authentication is not accepted; use a token or a client certificate",
-            "as": "is not supported: impersonation is not available",
-            "as-groups": "is not supported: impersonation is not available",
-            "as-uid": "is not supported: impersonation is not available",
-            "as-user-extra": "is not supported: impersonation is not available",
-        ])
+    private func readCredentials(_ user: Node, key userKey: String) throws(KubernetesAccessError)
+        -> KubernetesCredentials
+    {
+        try refuse(
+            user,
+            userKey,
+            keys: [
+                "exec": "is not supported: credential plugins are not run by the exporter; use a token, a tokenFile or "
+                    + "a client certificate (in a cluster, the service account)",
+                "auth-provider": "is not supported: auth provider plugins are not run by the exporter; use a token, a "
+                    + "tokenFile or a client certificate",
+                "username":
+                    "is not supported: basic authentication is not accepted; use a token or a client certificate",
+                "password":
+                    "is not supported: basic authentication is not accepted; use a token or a client certificate",
+                "as": "is not supported: impersonation is not available",
+                "as-groups": "is not supported: impersonation is not available",
+                "as-uid": "is not supported: impersonation is not available",
+                "as-user-extra": "is not supported: impersonation is not available",
+            ]
+        )
         var credentials = KubernetesCredentials()
         // As in client-go, a token file wins over an inline token: the file is the one that is kept fresh.
         if let tokenFile = user["tokenFile"]?.string, !tokenFile.isEmpty {

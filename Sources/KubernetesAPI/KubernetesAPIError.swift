@@ -44,7 +44,7 @@ enum KubernetesAPIError: Error, Sendable, CustomStringConvertible {
     private static func hint(_ code: Int) -> String {
         switch code {
         case 401: " (Unauthorized: the token was rejected)"
-        case 403: " (Forbidden: RBAC must allow get, list and watch on this resource)"
+        case 403: " (Forbidden: RBAC must allow list and watch on this resource)"
         case 404: " (Not Found)"
         case 429: " (Too Many Requests)"
         default: ""

@@ -10,7 +10,9 @@ extension KubernetesAccess {
     /// - Returns: The access for that context.
     /// - Throws: ``KubernetesAccessError`` naming the file, the key (e.g. `users[name=admin].user.exec`) and the
     ///   problem; never a token or a key.
-    public static func kubeconfig(path: String, context: String? = nil) throws(KubernetesAccessError) -> KubernetesAccess {
+    public static func kubeconfig(path: String, context: String? = nil) throws(KubernetesAccessError)
+        -> KubernetesAccess
+    {
         try KubeconfigReader.access(path: path, context: context)
     }
 }

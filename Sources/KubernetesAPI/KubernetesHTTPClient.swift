@@ -48,6 +48,10 @@ final class KubernetesHTTPClient: Sendable {
         // One connection per watch plus one for lists; HTTP/1.1 keeps each watch on its own connection, which is
         // what the API server's per-connection timeouts and the test server expect.
         configuration.httpVersion = .http1Only
+        // A failed connection attempt fails the request at once; the watch loop's own backoff decides when to try
+        // again. (AsyncHTTPClient's retry would hold the request up to the connect timeout and add its own growing
+        // backoff of up to a minute on top of ours, delaying the reconnect after the API server comes back.)
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.client = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
             configuration: configuration,
@@ -74,7 +78,10 @@ final class KubernetesHTTPClient: Sendable {
         onAttempt: @escaping @Sendable (Int?) -> Void
     ) async throws -> Response {
         let url = self.url(path: path, query: query)
-        return try await withTimeLimit(timeout, timeoutError: KubernetesAPIError.timeout(verb: verb, resource: resource)) {
+        return try await withTimeLimit(
+            timeout,
+            timeoutError: KubernetesAPIError.timeout(verb: verb, resource: resource)
+        ) {
             let response = try await self.send(
                 url: url,
                 headTimeout: timeout,

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Logging
 import NIOSSL
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Follows Services and TargetGroupBindings on a Kubernetes API server and keeps the small mapping the exporter
 /// labels load balancer and target group samples with.
@@ -70,7 +71,11 @@ public final class KubernetesServiceDirectory: Sendable {
         self.tlsConfiguration = try configuration.access.makeTLSConfiguration()
         self.token = configuration.access.credentials.bearerToken.map { BearerTokenSource($0, now: timing.now) }
         self.state = Mutex(
-            State(snapshot: KubernetesDirectorySnapshot(watchesTargetGroupBindings: configuration.watchesTargetGroupBindings))
+            State(
+                snapshot: KubernetesDirectorySnapshot(
+                    watchesTargetGroupBindings: configuration.watchesTargetGroupBindings
+                )
+            )
         )
     }
 
@@ -282,7 +287,8 @@ public final class KubernetesServiceDirectory: Sendable {
     /// Changes the snapshot under the lock; when `body` says it changed something, the version moves on and the
     /// waiters whose condition now holds are resumed (after the lock is released).
     private func mutate(_ body: (inout KubernetesDirectorySnapshot) -> Bool) {
-        let ready = state.withLock { state -> [(CheckedContinuation<KubernetesDirectorySnapshot, Never>, KubernetesDirectorySnapshot)] in
+        let ready = state.withLock {
+            state -> [(CheckedContinuation<KubernetesDirectorySnapshot, Never>, KubernetesDirectorySnapshot)] in
             guard body(&state.snapshot) else { return [] }
             state.snapshot.version &+= 1
             guard !state.waiters.isEmpty else { return [] }

@@ -4,9 +4,9 @@ import NIOCore
 import NIOHTTP1
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Follows one resource with the API's list-then-watch protocol, until its task is cancelled.
@@ -20,8 +20,8 @@ import Foundation
 /// - Failures back off (capped exponential with jitter) and keep the records; a watch reconnects from the last
 ///   resourceVersion seen, a failed list is retried whole. A 404 on a resource that may be absent reports it not
 ///   installed and looks again after ``ResourceWatchSettings/notInstalledRetryInterval``.
-/// - Watches that end without delivering a single line back off too, so a server that closes watches at once
-///   cannot make the loop spin.
+/// - Watches that end without delivering a single event or bookmark back off too, so a server that closes watches
+///   at once, or answers them with garbage or errors, cannot make the loop spin.
 struct ResourceWatch<Resource: WatchableResource>: Sendable {
     /// Where records, reports and counts go.
     struct Sink: Sendable {
@@ -41,7 +41,9 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
     /// Where a watch got to, kept even when it fails halfway.
     private struct WatchProgress {
         var resourceVersion: String
-        var deliveredLines = false
+        /// Whether a well-formed event arrived: only then is the connection known to work (garbage does not count,
+        /// so a server that answers every watch with garbage is retried with a growing backoff).
+        var deliveredEvents = false
     }
 
     private struct NotInstalled: Error {}
@@ -71,9 +73,11 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
                     start = position
                     sink.count(.watchRestart)
                 } else {
+                    // Every list but the first is a relist: after 410, after a failed list, and each look for a
+                    // resource that was not installed.
                     if hasListed { sink.count(.relist) }
-                    let listed = try await list(decoder: decoder)
                     hasListed = true
+                    let listed = try await list(decoder: decoder)
                     sink.replaceAll(listed.records)
                     sink.report(.listed)
                     failures = 0
@@ -81,7 +85,9 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
                     position = start
                     logger.debug(
                         "Listed",
-                        metadata: ["kubernetes.objects": "\(listed.records.count)", "kubernetes.resourceVersion": "\(start)"]
+                        metadata: [
+                            "kubernetes.objects": "\(listed.records.count)", "kubernetes.resourceVersion": "\(start)",
+                        ]
                     )
                 }
                 var progress = WatchProgress(resourceVersion: start)
@@ -90,7 +96,7 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
                     outcome = try await watch(&progress, decoder: decoder)
                 } catch {
                     position = progress.resourceVersion
-                    if progress.deliveredLines { failures = 0 }
+                    if progress.deliveredEvents { failures = 0 }
                     throw error
                 }
                 position = progress.resourceVersion
@@ -100,32 +106,31 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
                     logger.debug("Watch expired (410); listing again")
                     position = nil
                 case .ended:
-                    guard !progress.deliveredLines else {
+                    guard !progress.deliveredEvents else {
                         quietWatches = 0
                         continue
                     }
                     quietWatches += 1
                     try await timing.sleep(settings.backoff.delay(afterFailures: quietWatches, random: timing.random))
                 }
-            } catch where Task.isCancelled {
-                return
-            } catch is NotInstalled {
-                position = nil
-                failures = 0
-                sink.replaceAll([:])
-                sink.report(.notInstalled)
-                logger.debug("Not installed (404); looking again later")
-                do { try await timing.sleep(settings.notInstalledRetryInterval) } catch { return }
             } catch {
-                failures += 1
-                let message = String(describing: error)
-                sink.report(.failed(message))
-                logger.debug("List or watch failed", metadata: ["error": "\(message)", "failures": "\(failures)"])
-                do {
-                    try await timing.sleep(settings.backoff.delay(afterFailures: failures, random: timing.random))
-                } catch {
-                    return
+                if Task.isCancelled { return }
+                let wait: Duration
+                if error is NotInstalled {
+                    position = nil
+                    failures = 0
+                    sink.replaceAll([:])
+                    sink.report(.notInstalled)
+                    logger.debug("Not installed (404); looking again later")
+                    wait = settings.notInstalledRetryInterval
+                } else {
+                    failures += 1
+                    let message = String(describing: error)
+                    sink.report(.failed(message))
+                    logger.debug("List or watch failed", metadata: ["error": "\(message)", "failures": "\(failures)"])
+                    wait = settings.backoff.delay(afterFailures: failures, random: timing.random)
                 }
+                do { try await timing.sleep(wait) } catch { return }
             }
         }
     }
@@ -237,25 +242,25 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
         }
         sink.report(.watching)
         var splitter = BoundedLineSplitter(maximumLineBytes: settings.maximumMessageBytes)
-        var skipped = 0
-        defer { if skipped > 0 { sink.count(.skipped(skipped)) } }
         do {
             for try await chunk in response.body {
                 for line in try splitter.lines(in: chunk) {
-                    progress.deliveredLines = true
-                    if try handle(line, &progress, &skipped, decoder: decoder) == .expired { return .expired }
+                    if try handle(line, &progress, decoder: decoder) == .expired { return .expired }
                 }
             }
         } catch is BoundedLineSplitter.LineTooLong {
-            throw KubernetesAPIError.tooLarge(verb: "watch", resource: resource.name, limit: settings.maximumMessageBytes)
+            throw KubernetesAPIError.tooLarge(
+                verb: "watch",
+                resource: resource.name,
+                limit: settings.maximumMessageBytes
+            )
         } catch let error as KubernetesAPIError {
             throw error
         } catch {
             throw KubernetesHTTPClient.mapped(error, verb: "watch", resource: resource.name)
         }
         if let last = splitter.finish() {
-            progress.deliveredLines = true
-            if try handle(last, &progress, &skipped, decoder: decoder) == .expired { return .expired }
+            if try handle(last, &progress, decoder: decoder) == .expired { return .expired }
         }
         return .ended
     }
@@ -264,7 +269,6 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
     private func handle(
         _ line: [UInt8],
         _ progress: inout WatchProgress,
-        _ skipped: inout Int,
         decoder: JSONDecoder
     ) throws -> WatchOutcome? {
         let event: WatchEventLine<Resource.Object>.Event
@@ -275,8 +279,9 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
         }
         switch event {
         case .added(let object), .modified(let object), .deleted(let object):
+            progress.deliveredEvents = true
             guard let object, let metadata = resource.metadata(of: object), let name = metadata.objectName else {
-                skipped += 1
+                sink.count(.skipped(1))
                 return nil
             }
             if case .deleted = event {
@@ -288,12 +293,13 @@ struct ResourceWatch<Resource: WatchableResource>: Sendable {
                 progress.resourceVersion = resourceVersion
             }
         case .bookmark(let resourceVersion):
+            progress.deliveredEvents = true
             if let resourceVersion = Self.plausible(resourceVersion) { progress.resourceVersion = resourceVersion }
         case .error(let status):
             if status?.code == 410 { return .expired }
             throw KubernetesAPIError.watchError(resource: resource.name, code: status?.code, message: status?.summary)
         case .unknown:
-            skipped += 1
+            sink.count(.skipped(1))
         }
         return nil
     }

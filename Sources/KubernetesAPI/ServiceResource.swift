@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Services in all namespaces. A Service is kept when it is of type `LoadBalancer` with hostnames, or when it has an

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// TargetGroupBindings (`elbv2.k8s.aws/v1beta1`) in all namespaces: the AWS Load Balancer Controller's record of
@@ -15,7 +15,8 @@ struct TargetGroupBindingResource: WatchableResource {
 
     func metadata(of object: TargetGroupBindingObject) -> ObjectMetadata? { object.metadata }
 
-    func record(of object: TargetGroupBindingObject, named name: KubernetesObjectName) -> KubernetesTargetGroupBinding? {
+    func record(of object: TargetGroupBindingObject, named name: KubernetesObjectName) -> KubernetesTargetGroupBinding?
+    {
         guard let arn = object.spec?.targetGroupARN, !arn.isEmpty,
             let serviceName = object.spec?.serviceRef?.name, !serviceName.isEmpty
         else { return nil }

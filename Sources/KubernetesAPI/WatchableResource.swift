@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A kind of object ``ResourceWatch`` can list and watch: where it lives, how its partial object decodes, and the
