@@ -166,6 +166,17 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "KubernetesAPITests",
+            dependencies: [
+                "KubernetesAPI",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["AWSClient", "AWSCore", "AWSCredentials", "ExporterConfig", "AWSTestSupport"]
         ),
