@@ -89,12 +89,14 @@ final class KubernetesHTTPClient: Sendable {
                 resource: resource,
                 onAttempt: onAttempt
             )
-            let limit = response.status == .ok ? maximumBytes : Self.errorBodyLimit
+            let isSuccess = response.status == .ok
             do {
-                let body = try await response.body.collect(upTo: max(0, limit))
+                let body = try await response.body.collect(upTo: max(0, isSuccess ? maximumBytes : Self.errorBodyLimit))
                 return Response(status: Int(response.status.code), body: body)
             } catch is NIOTooManyBytesError {
-                throw KubernetesAPIError.tooLarge(verb: verb, resource: resource, limit: limit)
+                // An error answer too long to read for its message is still an answer with a status.
+                guard isSuccess else { return Response(status: Int(response.status.code), body: ByteBuffer()) }
+                throw KubernetesAPIError.tooLarge(verb: verb, resource: resource, limit: maximumBytes)
             } catch {
                 throw Self.mapped(error, verb: verb, resource: resource)
             }
