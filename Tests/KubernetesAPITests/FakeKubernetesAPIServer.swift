@@ -16,7 +16,7 @@ import Synchronization
 /// - `Authorization: Bearer T` checked against the accepted tokens: 401 `Status` otherwise.
 /// - A collection can be "not installed" (404, as for a missing CRD) or answer a forced status.
 ///
-/// The server can stop (listener and connections closed) and start again on the same port, keeping its objects.
+/// The server can go away (every connection closed at once) and come back, keeping its objects.
 final class FakeKubernetesAPIServer: Sendable {
     static let services = "/api/v1/services"
     static let bindings = "/apis/elbv2.k8s.aws/v1beta1/targetgroupbindings"
@@ -42,6 +42,8 @@ final class FakeKubernetesAPIServer: Sendable {
         var history: [Change] = []
         var installed = true
         var forcedListStatus: Int?
+        /// Answers the next watch requests with this status (and a Status body) instead of a stream, once each.
+        var forcedWatchStatuses: [Int] = []
         /// Raw JSON values appended to the items of every list page (hostile input).
         var extraListItems: [String] = []
     }
@@ -79,7 +81,9 @@ final class FakeKubernetesAPIServer: Sendable {
         var nextWaiterID = 0
         var watchers: [ObjectIdentifier: Watcher] = [:]
         var connections: [ObjectIdentifier: any Channel] = [:]
-        var listeners: [any Channel] = []
+        var port = 0
+        /// Between ``stop()`` and ``restart()``: connections are closed as soon as they are accepted.
+        var isAway = false
 
         var observation: Observation {
             var openWatches: [String: Int] = [:]
@@ -90,7 +94,8 @@ final class FakeKubernetesAPIServer: Sendable {
 
     private let state: Mutex<State>
     private let tlsContext: NIOSSLContext?
-    let port: Int
+    /// The port, the same on every address, known once the first listener is bound.
+    var port: Int { state.withLock { $0.port } }
 
     /// The addresses listened on: 127.0.0.1, and the extra loopback addresses the test asked for.
     let hosts: [String]
@@ -101,8 +106,7 @@ final class FakeKubernetesAPIServer: Sendable {
     /// The server's URL through one of its loopback addresses.
     func url(host: String) -> String { "\(tlsContext == nil ? "http" : "https")://\(host):\(port)" }
 
-    private init(port: Int, hosts: [String], tlsContext: NIOSSLContext?, acceptedTokens: Set<String>) {
-        self.port = port
+    private init(hosts: [String], tlsContext: NIOSSLContext?, acceptedTokens: Set<String>) {
         self.hosts = hosts
         self.tlsContext = tlsContext
         self.state = Mutex(State(acceptedTokens: acceptedTokens))
@@ -110,59 +114,52 @@ final class FakeKubernetesAPIServer: Sendable {
 
     /// Starts a server on an ephemeral port of 127.0.0.1 (and of `extraHosts`, e.g. 127.0.0.2: the same server
     /// under another address, which a certificate for 127.0.0.1 does not name).
+    ///
+    /// The listeners stay open for the life of the test process, so that no other test's server can take the port
+    /// while this one is "away" (see ``stop()``).
     static func start(
         acceptedTokens: Set<String> = ["test-token"],
         tls: TLSConfiguration? = nil,
         extraHosts: [String] = []
     ) async throws -> FakeKubernetesAPIServer {
         let context = try tls.map { try NIOSSLContext(configuration: $0) }
-        let hosts = ["127.0.0.1"] + extraHosts
-        let placeholder = FakeKubernetesAPIServer(
-            port: 0,
-            hosts: hosts,
-            tlsContext: context,
-            acceptedTokens: acceptedTokens
-        )
-        let listener = try await placeholder.bind(host: "127.0.0.1", port: 0)
-        guard let port = listener.localAddress?.port else { throw ChannelError.unknownLocalAddress }
-        try await listener.close()
-        // Bind again on the port now known, so that the server object knows its own port.
         let server = FakeKubernetesAPIServer(
-            port: port,
-            hosts: hosts,
+            hosts: ["127.0.0.1"] + extraHosts,
             tlsContext: context,
             acceptedTokens: acceptedTokens
         )
-        try await server.restart()
+        let first = try await server.bind(host: "127.0.0.1", port: 0)
+        guard let port = first.localAddress?.port else { throw ChannelError.unknownLocalAddress }
+        server.state.withLock { $0.port = port }
+        for host in extraHosts { _ = try await server.bind(host: host, port: port) }
         return server
     }
 
-    /// Listens again on the same port, with the same objects.
+    /// Serves again, with the same objects, after ``stop()``.
     func restart() async throws {
-        var listeners: [any Channel] = []
-        for host in hosts { listeners.append(try await bind(host: host, port: port)) }
-        state.withLock { $0.listeners = listeners }
+        state.withLock { $0.isAway = false }
     }
 
-    /// Closes the listeners and every connection: clients see connection resets and refusals.
+    /// Goes away: every open connection is closed, and new ones are closed as soon as they are accepted, until
+    /// ``restart()``. Clients see their watches cut and every request fail, as when an API server is down.
     func stop() async {
-        let (listeners, connections) = state.withLock { state -> ([any Channel], [any Channel]) in
-            defer {
-                state.listeners = []
-                state.watchers = [:]
-            }
-            return (state.listeners, Array(state.connections.values))
+        let connections = state.withLock { state -> [any Channel] in
+            state.isAway = true
+            state.watchers = [:]
+            return Array(state.connections.values)
         }
-        for listener in listeners { try? await listener.close() }
         for connection in connections { try? await connection.close() }
     }
+
+    fileprivate var isAway: Bool { state.withLock { $0.isAway } }
 
     private func bind(host: String, port: Int) async throws -> any Channel {
         let tlsContext = self.tlsContext
         return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard !self.isAway else { return channel.close() }
+                return channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
                     }
@@ -250,6 +247,10 @@ final class FakeKubernetesAPIServer: Sendable {
     func setAcceptsClientCertificates(_ accepts: Bool) { state.withLock { $0.acceptsClientCertificates = accepts } }
     func setInstalled(_ path: String, _ installed: Bool) {
         state.withLock { $0.collections[path]?.installed = installed }
+    }
+    /// The next watch requests of `path` are answered with these statuses, one each, before streams resume.
+    func forceWatchStatuses(_ path: String, _ statuses: [Int]) {
+        state.withLock { $0.collections[path]?.forcedWatchStatuses = statuses }
     }
     func setForcedListStatus(_ path: String, _ status: Int?) {
         state.withLock { $0.collections[path]?.forcedListStatus = status }
@@ -351,6 +352,11 @@ final class FakeKubernetesAPIServer: Sendable {
 
     /// Answers one request on `channel` (on its event loop).
     fileprivate func serve(_ head: HTTPRequestHead, clientCertificatePresented: Bool, on channel: any Channel) {
+        // A connection accepted just before the server went away is cut at its first request.
+        guard !isAway else {
+            channel.close(promise: nil)
+            return
+        }
         let (path, query) = Self.split(head.uri)
         let authorization = head.headers.first(name: "Authorization")
         let resumed = state.withLock { state -> [(CheckedContinuation<Observation, Never>, Observation)] in
@@ -397,6 +403,16 @@ final class FakeKubernetesAPIServer: Sendable {
             return 404
         }
         if query["watch"] == "1" || query["watch"] == "true" {
+            if let forced = collection.forcedWatchStatuses.first {
+                state.collections[path]?.forcedWatchStatuses.removeFirst()
+                Self.writeStatus(
+                    forced,
+                    reason: forced == 410 ? "Expired" : "Forced",
+                    message: "forced watch status",
+                    on: channel
+                )
+                return forced
+            }
             let from = query["resourceVersion"].flatMap { Int($0) } ?? 0
             Self.writeHead(200, chunked: true, on: channel)
             if from < state.compactedBelow {

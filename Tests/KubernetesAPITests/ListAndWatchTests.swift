@@ -228,6 +228,28 @@ import Testing
         try await running.stop()
     }
 
+    @Test func anHTTP410AnswerToAWatchRelistsAndAnHTTP500IsAFailure() async throws {
+        let server = try await Server.start()
+        Self.seed(server)
+        let running = try RunningDirectory.start(server: server) { $0.watchesTargetGroupBindings = false }
+        try await running.directory.waitUntil("Services synced") { $0.serviceStatus.state == .synced }
+        try await server.waitForOpenWatches(Server.services)
+
+        server.forceWatchStatuses(Server.services, [500, 410])
+        server.endWatches()
+        let requests = try await server.waitUntil("a relist after the 410, then a watch") { requests in
+            requests.filter { !$0.isWatch }.count == 2 && requests.last?.isWatch == true
+        }
+        // The watch that failed with 500 was retried from the same resourceVersion; the 410 made it list again.
+        #expect(requests.filter(\.isWatch).map(\.status).prefix(3) == [200, 500, 410])
+        let watches = requests.filter(\.isWatch)
+        #expect(watches[1].query["resourceVersion"] == watches[0].query["resourceVersion"])
+        let snapshot = try await running.directory.waitUntil("synced again") { $0.serviceStatus.state == .synced }
+        #expect(snapshot.serviceStatus.lastError?.contains("watch services: HTTP 500") == true)
+        #expect(running.directory.statistics.relists["services"] == 1)
+        try await running.stop()
+    }
+
     @Test func keepsTheMappingWhileTheServerIsAwayAndSaysSinceWhen() async throws {
         let server = try await Server.start()
         Self.seed(server)
