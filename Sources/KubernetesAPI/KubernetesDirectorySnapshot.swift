@@ -1,0 +1,61 @@
+/// The directory's mapping and status at one moment: a value, read without waiting and safe to keep for a scrape.
+///
+/// Lookups are dictionary reads. ``version`` changes whenever anything in the snapshot changes (the mapping or a
+/// status), so a caller can keep labels it derived from a snapshot until the version moves.
+public struct KubernetesDirectorySnapshot: Sendable {
+    /// Increases by one with every change of the mapping or of a status; 0 before anything happened.
+    public internal(set) var version: UInt64 = 0
+    /// How Services are followed.
+    public internal(set) var serviceStatus: KubernetesSyncStatus
+    /// How TargetGroupBindings are followed.
+    public internal(set) var targetGroupBindingStatus: KubernetesSyncStatus
+
+    var serviceTable = ServiceTable()
+    var bindingTable = TargetGroupBindingTable()
+
+    init(watchesTargetGroupBindings: Bool) {
+        serviceStatus = KubernetesSyncStatus(state: .starting)
+        targetGroupBindingStatus = KubernetesSyncStatus(state: watchesTargetGroupBindings ? .starting : .disabled)
+    }
+
+    /// The Service whose `status.loadBalancer.ingress[].hostname` is this load balancer's DNS name.
+    /// - Parameter dnsName: The AWS load balancer's `DNSName`; compared case-insensitively, a trailing dot ignored.
+    /// - Returns: The Service, or nil when no `LoadBalancer` Service shows this hostname.
+    public func service(forLoadBalancerDNSName dnsName: String) -> KubernetesService? {
+        serviceTable.service(forHostname: dnsName)
+    }
+
+    /// The TargetGroupBinding of a target group.
+    /// - Parameter arn: The target group's full ARN, compared exactly.
+    /// - Returns: The binding (its Service and port), or nil.
+    public func targetGroupBinding(forTargetGroupARN arn: String) -> KubernetesTargetGroupBinding? {
+        bindingTable.binding(forARN: arn)
+    }
+
+    /// The TargetGroupBinding of a target group, by CloudWatch's `TargetGroup` dimension value.
+    /// - Parameter dimension: `targetgroup/<name>/<id>`, the ARN after the account.
+    /// - Returns: The binding, or nil.
+    public func targetGroupBinding(forTargetGroupDimension dimension: String) -> KubernetesTargetGroupBinding? {
+        bindingTable.binding(forDimension: dimension)
+    }
+
+    /// The Service kept under this name (it is kept when it is a load balancer or has allowlisted labels).
+    /// - Parameter name: The Service's namespace and name.
+    /// - Returns: The Service, or nil.
+    public func service(named name: KubernetesObjectName) -> KubernetesService? {
+        serviceTable.services[name]
+    }
+
+    /// The allowlisted labels of a Service (empty when it has none or is unknown).
+    /// - Parameter service: The Service's namespace and name.
+    /// - Returns: Raw label keys and values.
+    public func labels(of service: KubernetesObjectName) -> [String: String] {
+        serviceTable.services[service]?.labels ?? [:]
+    }
+
+    /// Every Service kept.
+    public var services: [KubernetesObjectName: KubernetesService] { serviceTable.services }
+
+    /// Every TargetGroupBinding kept.
+    public var targetGroupBindings: [KubernetesObjectName: KubernetesTargetGroupBinding] { bindingTable.bindings }
+}
