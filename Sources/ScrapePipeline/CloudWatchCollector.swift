@@ -84,46 +84,6 @@ public final class CloudWatchCollector: Sendable {
         statusBoard.retain(rules: rules)
     }
 
-    /// Creates a collector for a config whose targets all use `apis` (tests, and one-off tools), with a tag cache per
-    /// target.
-    public convenience init(
-        config: ExporterConfig,
-        apis: AWSAPIs,
-        region: String = "us-east-1",
-        store: DatapointStore = DatapointStore(),
-        metrics: SelfMetrics,
-        now: @escaping @Sendable () -> Date = Date.init,
-        sleepUntilDeadline: @escaping DeadlineSleep = DeadlineClock.continuous,
-        logger: Logger
-    ) throws {
-        let plan = try ScrapePlan(config: config) { $0.region ?? region }
-        try self.init(
-            config: config,
-            plan: plan,
-            services: plan.targets.map { target in
-                TargetServices(
-                    target: target,
-                    region: target.region ?? region,
-                    apis: apis,
-                    tagCache: Self.makeTagCache(
-                        for: target,
-                        plan: plan,
-                        config: config,
-                        apis: apis,
-                        metrics: metrics,
-                        now: now,
-                        logger: logger
-                    )
-                )
-            },
-            store: store,
-            metrics: metrics,
-            now: now,
-            sleepUntilDeadline: sleepUntilDeadline,
-            logger: logger
-        )
-    }
-
     /// A new tag cache for `target`, refreshing the load balancer kinds the plan needs there with `apis`, seeded
     /// with `initial` (a reload keeps the tags known so far).
     public static func makeTagCache(
