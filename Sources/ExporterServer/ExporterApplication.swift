@@ -65,7 +65,8 @@ public enum ExporterApplication {
             server: .guarded(limits: limits, store: webConfig),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
             services: [
-                TagRefreshService(state: state), ReloadSignalService(state: state),
+                TagRefreshService(state: state), KubernetesWatchService(state: state),
+                ReloadSignalService(state: state),
                 ShutdownService(state: state, logger: logger),
             ],
             logger: logger

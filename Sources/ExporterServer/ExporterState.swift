@@ -3,6 +3,7 @@ import AsyncCoordination
 public import ConfigFile
 import Exposition
 public import Foundation
+import KubernetesAPI
 import Logging
 import ResourceTags
 import ScrapePipeline
@@ -140,6 +141,12 @@ public final class ExporterState: Sendable {
         var families = collector.families(result, duration: started.duration(to: .now))
         families.append(BuildInfo.family)
         families += factory.metrics.families()
+        if let kubernetes = collector.kubernetes {
+            families += KubernetesSourceMetrics.families(
+                statistics: kubernetes.statistics,
+                snapshot: kubernetes.snapshot
+            )
+        }
         families += processMetrics.families()
         return families
     }

@@ -209,7 +209,8 @@ public final class LoadBalancerTagCache: Sendable {
                     name: loadBalancer.name,
                     dimensionValue: loadBalancer.name,
                     arn: nil,
-                    tags: tags[loadBalancer.name] ?? []
+                    tags: tags[loadBalancer.name] ?? [],
+                    dnsName: loadBalancer.dnsName
                 )
             }
         )
@@ -234,7 +235,8 @@ public final class LoadBalancerTagCache: Sendable {
                     name: loadBalancer.name,
                     dimensionValue: dimensionValue,
                     arn: loadBalancer.arn,
-                    tags: tags[loadBalancer.arn] ?? []
+                    tags: tags[loadBalancer.arn] ?? [],
+                    dnsName: loadBalancer.dnsName
                 )
             }
         )

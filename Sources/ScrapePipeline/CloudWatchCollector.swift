@@ -4,6 +4,7 @@ public import AsyncCoordination
 public import ConfigFile
 public import Exposition
 public import Foundation
+public import KubernetesAPI
 public import Logging
 public import ResourceTags
 public import ScrapeStatus
@@ -38,6 +39,8 @@ public final class CloudWatchCollector: Sendable {
     private let elbTagsMemo = ElbTagsMemo()
     private let warnedClashes = Mutex<Set<FamilyBuilder.Clash>>([])
     private let requestsOut = RequestsOut()
+    /// The Kubernetes API source, when `kubernetes.enabled`; read (never awaited) when families are built.
+    public let kubernetes: KubernetesServiceDirectory?
 
     /// Creates a collector.
     /// - Parameters:
@@ -52,11 +55,13 @@ public final class CloudWatchCollector: Sendable {
     ///   - sleepUntilDeadline: Returns when a scrape's deadline has come; tests pass one they control, so that no test
     ///     depends on how fast a busy machine runs.
     ///   - logger: Where rule failures and warnings go.
+    ///   - kubernetes: The Kubernetes API source, when the config turns it on.
     /// - Throws: When a target of the plan has no services.
     public init(
         config: ExporterConfig,
         plan: ScrapePlan,
         services: [TargetServices],
+        kubernetes: KubernetesServiceDirectory? = nil,
         listMetricsCache: ListMetricsCache = ListMetricsCache(),
         store: DatapointStore = DatapointStore(),
         statusBoard: StatusBoard = StatusBoard(),
@@ -72,6 +77,7 @@ public final class CloudWatchCollector: Sendable {
         self.plan = plan
         self.services = plan.targets.compactMap { byTarget[$0] }
         self.servicesByTarget = byTarget
+        self.kubernetes = kubernetes
         self.listMetricsCache = listMetricsCache
         self.store = store
         self.statusBoard = statusBoard
@@ -255,7 +261,11 @@ public final class CloudWatchCollector: Sendable {
             regions: Dictionary(services.map { ($0.target, $0.region) }, uniquingKeysWith: { first, _ in first }),
             elbTagsInfo: config.tagLabels.infoMetric,
             labelMemo: labelMemo,
-            elbTagsMemo: elbTagsMemo
+            elbTagsMemo: elbTagsMemo,
+            identities: KubernetesIdentityResolver(
+                kubernetes: kubernetes?.snapshot,
+                serviceLabels: config.kubernetes.serviceLabels
+            )
         ).families(result, snapshots: snapshots, duration: duration)
         warn(output.clashes)
         return output.families

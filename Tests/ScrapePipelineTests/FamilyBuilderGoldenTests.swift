@@ -2,6 +2,7 @@ import AWSServices
 import ConfigFile
 import Exposition
 import Foundation
+import KubernetesAPI
 import ResourceTags
 import Testing
 
@@ -55,7 +56,8 @@ import Testing
                     tags: [
                         AWSTag(key: "kubernetes.io/service-name", value: "shop/web"),
                         AWSTag(key: "kubernetes.io/cluster/prod", value: "owned"),
-                    ]
+                    ],
+                    dnsName: "a1b2c3-1234567890.us-east-1.elb.amazonaws.com"
                 )
             ],
             refreshedAt: now.addingTimeInterval(-30)
@@ -77,7 +79,12 @@ import Testing
         return snapshot
     }
 
-    static func render(_ result: ScrapeResult, duration: Duration = .milliseconds(1_500)) throws -> String {
+    static func render(
+        _ result: ScrapeResult,
+        duration: Duration = .milliseconds(1_500),
+        kubernetes: KubernetesDirectorySnapshot? = nil,
+        serviceLabels: [String] = []
+    ) throws -> String {
         let config = try ConfigLoader.parse(yaml: config, file: "golden.yml").config
         let plan = try ScrapePlan(config: config)
         let builder = FamilyBuilder(
@@ -85,7 +92,8 @@ import Testing
             regions: [:],
             elbTagsInfo: true,
             labelMemo: SampleLabelMemo(),
-            elbTagsMemo: ElbTagsMemo()
+            elbTagsMemo: ElbTagsMemo(),
+            identities: KubernetesIdentityResolver(kubernetes: kubernetes, serviceLabels: serviceLabels)
         )
         let output = builder.families(
             result,
@@ -134,6 +142,38 @@ import Testing
             failedTargets: [AWSTarget()]
         )
         try Self.compare(try Self.render(result), golden: "family_builder_full.prom")
+    }
+
+    /// The Kubernetes API knows the Service behind the classic load balancer (by its DNS name): its namespace and name
+    /// win over the tags', the cluster still comes from the tags, and the allowlisted Service labels come last.
+    @Test func theKubernetesAPIWinsOverTagsAndAddsServiceLabels() throws {
+        var requests = RuleResult()
+        requests.sets = [Self.set([("LoadBalancerName", "a1b2c3")], [("Sum", 42), ("SampleCount", 7)])]
+        let kubernetes = KubernetesDirectorySnapshot(
+            services: [
+                KubernetesService(
+                    name: KubernetesObjectName(namespace: "storefront", name: "web-v2"),
+                    loadBalancerHostnames: ["A1B2C3-1234567890.us-east-1.elb.amazonaws.com."],
+                    labels: ["team": "checkout", "app.kubernetes.io/name": "web"]
+                )
+            ],
+            targetGroupBindings: []
+        )
+        let result = ScrapeResult(
+            scrapeTime: Self.now,
+            rules: [requests, RuleResult(), RuleResult()],
+            targetLabels: [:],
+            missedRequests: 0,
+            failedTargets: []
+        )
+        try Self.compare(
+            try Self.render(
+                result,
+                kubernetes: kubernetes,
+                serviceLabels: ["app.kubernetes.io/name", "team", "absent"]
+            ),
+            golden: "family_builder_kubernetes.prom"
+        )
     }
 
     @Test func anEmptyScrapeStillHasItsSelfMetricsAndInfoFamilies() throws {
