@@ -10,7 +10,8 @@ import UnixSignals
 
 /// Builds the HTTP application: `/metrics`, `/-/healthy`, `/-/ready`, `/-/reload`, `/`, and TRACE refused.
 public enum ExporterApplication {
-    /// Builds the router's responder, wrapped so TRACE gets 405 on every path.
+    /// Builds the router's responder, wrapped in Go's `ServeMux` rules (``ServeMuxRulesResponder``): HEAD for every
+    /// GET route (`HEAD /metrics` without a scrape), TRACE refused on every path, clean paths.
     public static func responder(state: ExporterState) -> some HTTPResponder<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let metrics: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
@@ -18,14 +19,8 @@ public enum ExporterApplication {
         }
         router.get("/metrics", use: metrics)
         router.post("/metrics", use: metrics)
-        router.head("/metrics") { request, _ in
-            // HEAD answers the headers without a scrape: a scrape costs AWS calls, and HEAD has no body to fill.
-            let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
-            return Response(status: .ok, headers: [.contentType: format.contentType])
-        }
         for path in ["/-/healthy", "/-/ready"] {
             router.get(RouterPath(path)) { _, _ in text(.ok, "ok") }
-            router.head(RouterPath(path)) { _, _ in text(.ok, "") }
         }
         router.post("/-/reload") { _, _ in
             do {
@@ -39,7 +34,7 @@ public enum ExporterApplication {
         for path in ["/", "/status"] {
             router.get(RouterPath(path)) { request, _ in statusResponse(request, state: state) }
         }
-        return TraceRefusingResponder(next: router.buildResponder())
+        return ServeMuxRulesResponder(next: router.buildResponder())
     }
 
     /// Builds the application listening on `address`, with the tag refresher and the SIGHUP reloader as services.
@@ -137,15 +132,5 @@ public enum ExporterApplication {
             headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body))
         )
-    }
-}
-
-/// Answers TRACE with 405 on every path (cloudwatch_exporter does since v0.15.0) and passes the rest on.
-struct TraceRefusingResponder<Next: HTTPResponder<BasicRequestContext>>: HTTPResponder {
-    let next: Next
-
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-        if request.method == .trace { return Response(status: .methodNotAllowed) }
-        return try await next.respond(to: request, context: context)
     }
 }

@@ -53,7 +53,9 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
 
         /// An answer with no request behind it (none is expected): HTTP/1.1, and the connection closes after it.
-        static let orphan = Exchange(HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["connection": "close"]))
+        static let orphan = Exchange(
+            HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["connection": "close"])
+        )
     }
 
     /// A request part read ahead while an earlier request is answered, or a parse error behind such parts.
@@ -186,12 +188,16 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     /// Hands on what was read ahead, once the answer before it is written, up to the next request that must wait.
     private func releaseHeld(context: ChannelHandlerContext) {
+        var released = false
         while !closing, !held.isEmpty, !(requestComplete && !awaiting.isEmpty) {
+            released = true
             switch held.removeFirst() {
             case .part(let part): process(part, context: context)
             case .parseError(let error): handleParseError(error, context: context)
             }
         }
+        // Outside a socket read, nothing else ends the read: Hummingbird's channel hands reads on at their end.
+        if released { context.fireChannelReadComplete() }
         if readWithheld, held.isEmpty || closing {
             readWithheld = false
             context.read()
@@ -235,7 +241,10 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
             let old = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
             // The new decoder goes right behind the old one, which on removal forwards the bytes it kept to it.
             try operations.addHandler(Self.makeDecoder(limits: decoderLimits), position: .after(old))
-            operations.removeHandler(old, promise: nil)
+            // What the new decoder makes of the kept bytes reaches the routes with the end of this "read".
+            let removed = context.eventLoop.makePromise(of: Void.self)
+            operations.removeHandler(old, promise: removed)
+            removed.futureResult.assumeIsolated().whenSuccess { context.fireChannelReadComplete() }
         } catch {
             context.close(promise: nil)
         }
@@ -351,7 +360,11 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         let channel = context.channel
         let halfClosed = context.eventLoop.makePromise(of: Void.self)
         context.close(mode: .output, promise: halfClosed)
-        halfClosed.futureResult.whenFailure { _ in channel.close(promise: nil) }
+        halfClosed.futureResult.whenFailure { error in
+            // Hummingbird half-closes after a request that says `Connection: close` too; then the delay stands.
+            if let error = error as? ChannelError, error == .outputClosed { return }
+            channel.close(promise: nil)
+        }
         linger = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(500)) {
             channel.close(promise: nil)
         }
