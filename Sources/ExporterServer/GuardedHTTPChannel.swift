@@ -28,7 +28,8 @@ public struct GuardedHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         self.store = store
     }
 
-    /// The pipeline, front to back: ``ConnectionGuard``; with TLS, the TLS handler and ``ClientSANHandler``; NIO's response encoder (framing left to ``HTTP1ConnectionHandler``) and request
+    /// The pipeline, front to back: ``ConnectionGuard``; with TLS, ``PlainHTTPOnTLSPortHandler``, the TLS handler
+    /// and ``ClientSANHandler``; NIO's response encoder (framing left to ``HTTP1ConnectionHandler``) and request
     /// decoder; ``HTTP1ConnectionHandler``; the conversion to HTTP types; Hummingbird's connection state handler.
     ///
     /// Hummingbird's `HTTP1Channel` builds the same pipeline without the connection handler, and with its idle
@@ -41,6 +42,7 @@ public struct GuardedHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             if let store, store.servesTLS {
                 switch store.tlsContext() {
                 case .success(let tls):
+                    try operations.addHandler(PlainHTTPOnTLSPortHandler())
                     try operations.addHandler(tls.makeHandler())
                     if let sans = tls.allowedSANs { try operations.addHandler(ClientSANHandler(allowed: sans)) }
                 case .failure:
