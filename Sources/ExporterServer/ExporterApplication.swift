@@ -27,7 +27,8 @@ public enum ExporterApplication {
                 try await state.reload()
                 return text(.ok, "OK")
             } catch {
-                return text(.internalServerError, "Reloading config failed:\n\(error)\n")
+                // An excerpt: a config path that points at another file must not print that file.
+                return text(.internalServerError, "Reloading config failed:\n\(ConfigExcerpt.of("\(error)"))\n")
             }
         }
         router.get("/-/reload") { _, _ in text(.methodNotAllowed, "Only POST requests allowed") }
@@ -109,16 +110,19 @@ public enum ExporterApplication {
         let wantsJSON =
             request.uri.queryParameters.get("format") == "json"
             || StatusFormat.prefersJSON(accept: request.headers[.accept])
+        // Both forms carry the same security headers: the JSON holds the same tag values, and a browser that is
+        // sent to it must neither sniff it into HTML nor run anything from it.
+        var headers: HTTPFields = [.cacheControl: "no-store", .xContentTypeOptions: "nosniff"]
+        headers[.contentSecurityPolicy] = StatusPage.contentSecurityPolicy
         if wantsJSON {
+            headers[.contentType] = "application/json"
             return Response(
                 status: .ok,
-                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: report.json().serialized()))
             )
         }
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
-        headers[.contentSecurityPolicy] = StatusPage.contentSecurityPolicy
-        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentType] = "text/html; charset=utf-8"
         return Response(
             status: .ok,
             headers: headers,

@@ -172,4 +172,18 @@ import Testing
         #expect(ServeMuxPaths.percentDecoded("/%FF") == nil)
         #expect(ServeMuxPaths.percentEncoded("/a b/ü") == "/a%20b/%C3%BC")
     }
+
+    /// A config path pointing at a key file: the YAML is one long string, and the reply quotes only its start.
+    @Test func configErrorsAreQuotedAsExcerpts() {
+        let key =
+            "-----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7 -----END PRIVATE KEY-----"
+        let error = "/etc/key.pem:1:1: $: expected a mapping (key: value lines), got the string \"\(key)\""
+        let excerpt = ConfigExcerpt.of(error)
+        #expect(!excerpt.contains("MIIEvQ"))
+        #expect(excerpt.hasPrefix("/etc/key.pem:1:1: $: expected a mapping"))
+        let unclosed = ConfigExcerpt.of("x: got \"" + String(repeating: "s", count: 500))
+        #expect(unclosed.count < 60)
+        let many = ConfigExcerpt.of((1...50).map { "line \($0)" }.joined(separator: "\n"))
+        #expect(many.split(separator: "\n").count == 21)
+    }
 }
