@@ -29,7 +29,9 @@ struct ServeMuxRulesResponder<Next: HTTPResponder<BasicRequestContext>>: HTTPRes
         let clean = ServeMuxPaths.cleanPath(path)
         if clean != path { return Self.redirect(to: clean, query: request.uri.query, method: request.method) }
         var head = request.head
-        head.path = request.uri.query.map { "\(path)?\($0)" } ?? path
+        // Re-escaped: a decoded `?` or `#` must stay part of the path.
+        let routed = ServeMuxPaths.percentEncoded(path)
+        head.path = request.uri.query.map { "\(routed)?\($0)" } ?? routed
         guard request.method == .head else {
             return try await next.respond(to: Request(head: head, body: request.body), context: context)
         }
