@@ -435,13 +435,13 @@ CASES = [
 ]
 
 
-def compare(case, go, ours, differences):
+def compare(case, variant, go, ours, differences):
     go_facts, our_facts = exchange(go, case.bytes(go), case.methods, case.then), \
         exchange(ours, case.bytes(ours), case.methods, case.then)
     if case.head_length_path:
         for server, facts in ((go, go_facts), (ours, our_facts)):
             facts["head-length"] = head_length(server, case.head_length_path, facts.get("0.content-length"))
-    check(case.name, comparable(go_facts), comparable(our_facts), case.differs, differences)
+    check(f"{case.name} [{variant}]", comparable(go_facts), comparable(our_facts), case.differs, differences)
 
 
 def head_length(server, path, value):
@@ -485,17 +485,17 @@ def differences():
 
 @pytest.mark.parametrize("case", [case for case in CASES if "plain" in case.variants], ids=lambda case: case.name)
 def test_plain(case, plain, differences):
-    compare(case, *plain, differences)
+    compare(case, "plain", *plain, differences)
 
 
 @pytest.mark.parametrize("case", [case for case in CASES if "basic" in case.variants], ids=lambda case: case.name)
 def test_basic_auth(case, basic, differences):
-    compare(case, *basic, differences)
+    compare(case, "basic auth", *basic, differences)
 
 
 @pytest.mark.parametrize("case", [case for case in CASES if "tls" in case.variants], ids=lambda case: case.name)
 def test_over_tls(case, tls, differences):
-    compare(case, *tls, differences)
+    compare(case, "TLS", *tls, differences)
 
 
 # --- TLS ---------------------------------------------------------------------------------------------------------
