@@ -103,9 +103,11 @@ public final class ExporterState: Sendable {
                 lastConfigLoadRecord.withLock {
                     $0 = ConfigLoadRecord(trigger: .reload, time: Date(), error: "\(error)")
                 }
+                // An excerpt, as the reply and the status page quote it: a config path pointing at another file (a
+                // key) must not copy that file into the logs.
                 factory.logger.warning(
                     "Configuration reload failed; the previous configuration stays in force",
-                    metadata: ["error": "\(error)"]
+                    metadata: ["error": "\(ConfigExcerpt.of("\(error)"))"]
                 )
                 throw error
             }
