@@ -274,10 +274,19 @@ public final class CloudWatchCollector: Sendable {
     /// For the first scrape after start-up: gives each target's first tag refresh until `deadline` (see
     /// ``LoadBalancerTagCache/awaitFirstRefresh(until:)``); at once afterwards.
     public func awaitFirstTags(until deadline: ContinuousClock.Instant?) async {
+        let waiting = services.filter { !$0.tagCache.hasRefreshedOnce }.map(\.tagCache)
+        guard !waiting.isEmpty else { return }
+        let sleep = sleepUntilDeadline
         await withTaskGroup(of: Void.self) { group in
-            for service in services where !service.tagCache.hasRefreshedOnce {
-                group.addTask { await service.tagCache.awaitFirstRefresh(until: deadline) }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { caches in
+                    for cache in waiting { caches.addTask { await cache.awaitFirstRefresh(until: nil) } }
+                }
             }
+            if let deadline { group.addTask { try? await sleep(deadline) } }
+            // The refreshes, or the deadline: whichever comes first (the refreshes go on).
+            await group.next()
+            group.cancelAll()
         }
     }
 
