@@ -35,8 +35,12 @@ public final class CloudWatchCollector: Sendable {
     private let now: @Sendable () -> Date
     private let sleepUntilDeadline: DeadlineSleep
     private let logger: Logger
-    private let labelMemo = SampleLabelMemo()
+    let labelMemo = SampleLabelMemo()
     private let elbTagsMemo = ElbTagsMemo()
+    private let familiesMemo = RuleFamiliesMemo()
+    /// Each rule's exported series and load balancers, counted for the status report, kept with the sets version
+    /// they were counted for (a scrape the datapoint store answers whole exports the same sets again).
+    private let reportCounts = Mutex<[RuleID: (version: UInt64, series: Int, loadBalancers: [String])]>([:])
     private let warnedClashes = Mutex<Set<FamilyBuilder.Clash>>([])
     private let requestsOut = RequestsOut()
     /// The Kubernetes API source, when `kubernetes.enabled`; read (never awaited) when families are built.
@@ -262,6 +266,7 @@ public final class CloudWatchCollector: Sendable {
             elbTagsInfo: config.tagLabels.infoMetric,
             labelMemo: labelMemo,
             elbTagsMemo: elbTagsMemo,
+            familiesMemo: familiesMemo,
             identities: KubernetesIdentityResolver(
                 kubernetes: kubernetes?.snapshot,
                 serviceLabels: config.kubernetes.serviceLabels
@@ -345,6 +350,7 @@ public final class CloudWatchCollector: Sendable {
         for (index, planned) in plan.rules.enumerated() {
             if let error = unknownAccounts[planned.target] {
                 rules[index].sets = []
+                rules[index].setsVersion = nil
                 if reportUnknownAccounts { recordUnknownAccount(error, rule: planned, in: &rules[index]) }
             }
             missed += rules[index].missedRequests
@@ -380,16 +386,7 @@ public final class CloudWatchCollector: Sendable {
     private func reports(_ result: ScrapeResult) -> [RuleReport] {
         zip(plan.rules, result.rules).map { planned, state in
             let rule = planned.rule
-            var series = 0
-            var loadBalancers: [String] = []
-            for data in state.sets {
-                for statistic in planned.statistics where data[statistic] != nil { series += 1 }
-                if let name = data.dimensions.first(where: {
-                    $0.name == "LoadBalancerName" || $0.name == "LoadBalancer"
-                }) {
-                    loadBalancers.append(name.value)
-                }
-            }
+            let (series, loadBalancers) = counts(planned, state)
             return RuleReport(
                 id: planned.id,
                 scrapeTime: result.scrapeTime,
@@ -408,6 +405,33 @@ public final class CloudWatchCollector: Sendable {
                 exportedLoadBalancers: loadBalancers
             )
         }
+    }
+
+    /// The series a rule's result exports and its load balancers, counted once per sets version.
+    private func counts(_ planned: PlannedRule, _ state: RuleResult) -> (series: Int, loadBalancers: [String]) {
+        if let version = state.setsVersion, let kept = reportCounts.withLock({ $0[planned.id] }),
+            kept.version == version
+        {
+            return (kept.series, kept.loadBalancers)
+        }
+        var series = 0
+        var loadBalancers: [String] = []
+        for data in state.sets {
+            for statistic in planned.statistics where data[statistic] != nil { series += 1 }
+            if let name = data.dimensions.first(where: {
+                $0.name == "LoadBalancerName" || $0.name == "LoadBalancer"
+            }) {
+                loadBalancers.append(name.value)
+            }
+        }
+        reportCounts.withLock { counts in
+            if let version = state.setsVersion {
+                counts[planned.id] = (version, series, loadBalancers)
+            } else {
+                counts[planned.id] = nil
+            }
+        }
+        return (series, loadBalancers)
     }
 
     /// Warns once per rule and label when a tag label would override `job`, `instance` or a dimension label.

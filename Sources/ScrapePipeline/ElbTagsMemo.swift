@@ -16,7 +16,9 @@ final class ElbTagsMemo: Sendable {
             [String(target.snapshot.version)] + target.labels.flatMap { [$0.name, $0.value] } + ["|"]
         }
         if let kept = memo.withLock({ $0 }), kept.key == key { return kept.family }
-        let family = ElbTagsFamily.make(targets)
+        var family = ElbTagsFamily.make(targets)
+        // The same family until a snapshot changes: its text is kept too.
+        family.rendered = RenderedFamily()
         memo.withLock { $0 = (key, family) }
         return family
     }
