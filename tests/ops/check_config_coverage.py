@@ -84,8 +84,12 @@ def rule_statistics(rule: dict) -> list[str]:
 
 
 def config_families(config: dict, where: str, problems: list[str]) -> dict[str, str]:
-    """family -> "file: metric rule" for one config; also reports what would break cloudwatch_exporter."""
+    """family -> "file: metric rule" for one config; also reports a family produced twice for the same dimension
+    set. The same family for two different dimension sets (RequestCount per [LoadBalancer] and per [TargetGroup,
+    LoadBalancer]) is one family to cloudwatch-tag-exporter, which merges families by name (README, compatibility
+    difference 2); the series differ by their dimension labels."""
     produced: dict[str, str] = {}
+    dimension_sets: dict[tuple[str, frozenset], str] = {}
     metrics = config.get("metrics") if isinstance(config, dict) else None
     if not isinstance(metrics, list):
         problems.append(f"{where}: no `metrics` list")
@@ -104,12 +108,17 @@ def config_families(config: dict, where: str, problems: list[str]) -> dict[str, 
         stats = rule_statistics(rule)
         if not stats:
             problems.append(f"{label}: no statistic")
+        dimensions = frozenset(rule.get("aws_dimensions") or [])
         for stat in stats:
             family = base_name(rule) + statistic_suffix(stat)
-            if family in produced:
-                # cloudwatch_exporter emits a second HELP line and Prometheus rejects the scrape (issues #18, #65).
-                problems.append(f"{label}: {family} already produced by {produced[family]}")
-            produced[family] = label
+            key = (family, dimensions)
+            if key in dimension_sets:
+                # The same series twice: cloudwatch_exporter emits a second HELP line and Prometheus rejects the
+                # scrape (issues #18, #65); cloudwatch-tag-exporter warns and keeps one.
+                problems.append(f"{label}: {family} already produced by {dimension_sets[key]} for the same "
+                                f"dimensions {sorted(dimensions)}")
+            dimension_sets[key] = label
+            produced.setdefault(family, label)
     return produced
 
 
