@@ -15,7 +15,8 @@ an absent 5xx series as "no errors" and show 0 %. This check
 Not counted as producing anything: config/migration-from-tag-pusher.yml (the migration example; coverage must not
 depend on it), config/multi-region.yml (the two-rule `regions` example, likewise) and config/reference.yml (documents
 every key; its rules select one example load balancer).
-Families the exporter emits itself (`aws_elb_tags`, `aws_resource_info`, README "Metrics") need no config.
+Families the exporter emits itself (`aws_elb_tags`, `aws_elb_target_group_info`, `aws_resource_info`, README
+"Metrics") need no config.
 No configs, no rules, no dashboard queries or no `aws_*` reference at all is a failure, not a pass.
 
 Usage (repository root): python3 tests/ops/check_config_coverage.py [--root DIR]
@@ -41,7 +42,7 @@ from check_dashboard_promql import queries as dashboard_queries  # noqa: E402
 NOT_FOR_COVERAGE = {"migration-from-tag-pusher.yml", "multi-region.yml", "reference.yml"}
 # Not an exporter config at all: the --web.config.file example (TLS, basic auth), checked by promtool.
 NOT_EXPORTER_CONFIGS = {"web-config.yml"}
-EXPORTER_OWN = {"aws_elb_tags", "aws_resource_info"}
+EXPORTER_OWN = {"aws_elb_tags", "aws_elb_target_group_info", "aws_resource_info"}
 STANDARD_STATISTICS = ["Sum", "SampleCount", "Minimum", "Maximum", "Average"]
 DYNAMO_INDEX_METRICS = {
     "ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits", "ProvisionedReadCapacityUnits",
