@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Offline checks for the ops artefacts: rules/, dashboards/, config/ (web-config.yml too), deploy/, docs/runbook.md.
+# Offline checks for the ops artefacts: rules/, dashboards/, config/ (web-config.yml too), deploy/ (IAM policies,
+# manifests, examples), docs/runbook.md.
 # Includes tests/ops/check_config_coverage.py: every aws_* family a rule or dashboard reads is collected by config/.
 #
 #   bash scripts/check-ops.sh            # run every check; the last line is "N passed, M failed"
@@ -131,6 +132,7 @@ run "shipped configs feed every rule and panel (tests/ops/check_config_coverage.
 run "self-tests (dashboard linter, config coverage)" python3 -m unittest discover -s tests/ops -p 'test_*.py'
 run "generated manifests in sync (scripts/gen_manifests.py --check)" python3 scripts/gen_manifests.py --check
 run "manifest cross-checks" python3 tests/ops/check_manifests.py
+run "IAM policies grant what the exporter calls (tests/ops/check_iam.py)" python3 tests/ops/check_iam.py
 if require kubernetes-validate "kubernetes-validate (pip install kubernetes-validate, or --install)"; then
     run "kubernetes-validate --strict (built-in kinds)" kubernetes-validate --strict --quiet \
         deploy/kubernetes/serviceaccount.yaml deploy/kubernetes/configmap.yaml deploy/kubernetes/deployment.yaml \
