@@ -137,9 +137,12 @@ if require kubernetes-validate "kubernetes-validate (pip install kubernetes-vali
     run "kubernetes-validate --strict (built-in kinds)" kubernetes-validate --strict --quiet \
         deploy/kubernetes/serviceaccount.yaml deploy/kubernetes/configmap.yaml deploy/kubernetes/deployment.yaml \
         deploy/kubernetes/service.yaml deploy/kubernetes/grafana-dashboards.yaml
+    run "kubernetes-validate --strict (rendered base and deploy/kubernetes-api overlay)" \
+        python3 tests/ops/check_kustomize.py --kubernetes-validate
 fi
 # Fails (saying how to install it) when no kubectl with kustomize v4+ is found.
-run "kubectl kustomize deploy/kubernetes renders every resource, labels and image" python3 tests/ops/check_kustomize.py
+run "kubectl kustomize deploy/kubernetes and deploy/kubernetes-api (RBAC, token, config)" \
+    python3 tests/ops/check_kustomize.py
 
 if ((failed)); then
     echo "failed: ${failures[*]}"
