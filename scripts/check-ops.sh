@@ -124,6 +124,8 @@ if require "$PROMTOOL" "promtool"; then
     run "promtool check web-config (config/web-config.yml)" "$PROMTOOL" check web-config config/web-config.yml
     run "dashboard queries parse (promtool)" python3 tests/ops/check_dashboard_promql.py "$PROMTOOL"
     run "PrometheusRule spec passes promtool check rules" prometheusrule_spec_valid
+    run "deploy/examples: KEDA and prometheus-adapter shapes, queries evaluated (tests/ops/check_examples.py)" \
+        python3 tests/ops/check_examples.py "$PROMTOOL"
 fi
 run "every rule tested, alert conventions, runbook anchors" python3 tests/ops/check_rules.py
 run "dashboard linter (scripts/lint_dashboards.py)" python3 scripts/lint_dashboards.py dashboards
@@ -136,7 +138,7 @@ run "IAM policies grant what the exporter calls (tests/ops/check_iam.py)" python
 if require kubernetes-validate "kubernetes-validate (pip install kubernetes-validate, or --install)"; then
     run "kubernetes-validate --strict (built-in kinds)" kubernetes-validate --strict --quiet \
         deploy/kubernetes/serviceaccount.yaml deploy/kubernetes/configmap.yaml deploy/kubernetes/deployment.yaml \
-        deploy/kubernetes/service.yaml deploy/kubernetes/grafana-dashboards.yaml
+        deploy/kubernetes/service.yaml deploy/kubernetes/grafana-dashboards.yaml deploy/examples/hpa-prometheus-adapter.yaml
     run "kubernetes-validate --strict (rendered base and deploy/kubernetes-api overlay)" \
         python3 tests/ops/check_kustomize.py --kubernetes-validate
 fi
