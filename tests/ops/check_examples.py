@@ -39,16 +39,19 @@ RECORDED_NAME = re.compile(r"(?<![\w:])([a-z_]+:[a-z0-9_]+:[a-z0-9_]+)(?![\w:])"
 def documents():
     out = []
     for path in sorted(glob.glob(os.path.join(EXAMPLES, "*.yaml"))):
-        for doc in yaml.safe_load_all(open(path, encoding="utf-8")):
-            if doc:
-                out.append((os.path.relpath(path, ROOT), doc))
+        with open(path, encoding="utf-8") as fh:
+            for doc in yaml.safe_load_all(fh):
+                if doc:
+                    out.append((os.path.relpath(path, ROOT), doc))
     return out
 
 
 def recorded_series():
     names = set()
     for path in glob.glob(os.path.join(ROOT, "rules", "*.yml")):
-        for group in (yaml.safe_load(open(path, encoding="utf-8")) or {}).get("groups") or []:
+        with open(path, encoding="utf-8") as fh:
+            groups = (yaml.safe_load(fh) or {}).get("groups") or []
+        for group in groups:
             names.update(r["record"] for r in group.get("rules") or [] if "record" in r)
     return names
 

@@ -47,7 +47,8 @@ def statements(policy: dict) -> list[dict]:
 def granted(path: str, problems: list[str]) -> set[str]:
     rel = os.path.relpath(path, ROOT)
     try:
-        policy = json.load(open(path, encoding="utf-8"))
+        with open(path, encoding="utf-8") as fh:
+            policy = json.load(fh)
     except (OSError, ValueError) as exc:
         problems.append(f"{rel}: {exc}")
         return set()
@@ -77,7 +78,8 @@ def code_actions(problems: list[str]) -> set[str]:
         if not os.path.exists(path):
             problems.append(f"Sources/AWSServices/{name} is missing: update CLIENTS in tests/ops/check_iam.py")
             continue
-        found = set(ACTION_IN_CODE.findall(open(path, encoding="utf-8").read()))
+        with open(path, encoding="utf-8") as fh:
+            found = set(ACTION_IN_CODE.findall(fh.read()))
         if not found:
             problems.append(f"Sources/AWSServices/{name}: no action found (did the call syntax change?)")
         out |= {f"{prefix}:{action}" for action in found}
@@ -101,7 +103,8 @@ def main() -> int:
         if action not in central:
             problems.append(f"deploy/iam-policy-central-account.json does not grant {action}")
     for doc in ("README.md", os.path.join("deploy", "README.md")):
-        text = open(os.path.join(ROOT, doc), encoding="utf-8").read()
+        with open(os.path.join(ROOT, doc), encoding="utf-8") as fh:
+            text = fh.read()
         for action in sorted(FULL):
             if action not in text:
                 problems.append(f"{doc} does not name {action}")

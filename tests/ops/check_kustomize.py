@@ -128,7 +128,8 @@ def overlay_problems(kubectl, base):
         overlay = render(kubectl, OVERLAY)
     except RuntimeError as exc:
         return [str(exc)]
-    kustomization = yaml.safe_load(open(os.path.join(OVERLAY, "kustomization.yaml"), encoding="utf-8")) or {}
+    with open(os.path.join(OVERLAY, "kustomization.yaml"), encoding="utf-8") as fh:
+        kustomization = yaml.safe_load(fh) or {}
     namespace = kustomization.get("namespace")
     if not namespace:
         problems.append("deploy/kubernetes-api/kustomization.yaml sets no namespace (the ClusterRoleBinding needs it)")
