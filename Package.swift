@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "AWSCore",
             dependencies: [
-                "AsyncCoordination", "AWSSigV4",
+                "AWSSigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -83,7 +83,7 @@ let package = Package(
         // The exporter's own metrics: self counters, AWS usage, process metrics, build info.
         .target(
             name: "Telemetry",
-            dependencies: ["AWSCore", "CBuildInfo", "Exposition"],
+            dependencies: ["AWSCore", "CBuildInfo", "Exposition", "KubernetesAPI"],
             swiftSettings: swiftSettings
         ),
         // What each rule's last scrape did, and why a rule has no data: what the status page reads.
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "ResourceTags",
             dependencies: [
-                "AsyncCoordination", "AWSCore", "AWSServices", "ConfigFile", "Telemetry",
+                "AsyncCoordination", "AWSCore", "AWSServices", "ConfigFile", "KubernetesAPI", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -105,8 +105,8 @@ let package = Package(
         .target(
             name: "ScrapePipeline",
             dependencies: [
-                "AsyncCoordination", "AWSCore", "AWSServices", "ConfigFile", "Exposition", "ResourceTags",
-                "ScrapeStatus", "Telemetry", .product(name: "Logging", package: "swift-log"),
+                "AsyncCoordination", "AWSCore", "AWSServices", "ConfigFile", "Exposition", "KubernetesAPI",
+                "ResourceTags", "ScrapeStatus", "Telemetry", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -115,7 +115,7 @@ let package = Package(
             name: "ExporterServer",
             dependencies: [
                 "AsyncCoordination", "ScrapePipeline", "ScrapeStatus", "ResourceTags", "Telemetry", "ConfigFile",
-                "Exposition", "AWSServices", "AWSCore",
+                "Exposition", "AWSServices", "AWSCore", "KubernetesAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -123,6 +123,7 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
@@ -189,7 +190,7 @@ let package = Package(
             name: "ScrapePipelineTests",
             dependencies: [
                 "ScrapePipeline", "AsyncCoordination", "AWSServices", "AWSCore", "AWSTestSupport", "ConfigFile",
-                "Exposition", "ResourceTags", "ScrapeStatus", "Telemetry",
+                "Exposition", "KubernetesAPI", "ResourceTags", "ScrapeStatus", "Telemetry",
             ]
         ),
         .testTarget(
@@ -200,6 +201,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(

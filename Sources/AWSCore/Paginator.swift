@@ -1,5 +1,3 @@
-public import AsyncCoordination
-
 /// Follows the pagination token of any paginated AWS call (ListMetrics, GetMetricData, GetResources,
 /// DescribeLoadBalancers), so that no answer can make a loop run forever.
 ///
@@ -51,34 +49,5 @@ public struct Paginator: Sendable {
             token = next
         }
         return .pageLimit
-    }
-
-    /// Fetches every page, each in a slot of `limiter` (the caller's concurrency bound, taken per page so that a
-    /// long walk never holds a slot while it hands a page on), and hands each to `consume` as it arrives: the one
-    /// loop for every paginated AWS call.
-    /// - Parameters:
-    ///   - limiter: The bound each page request takes a slot of; `nil` for none.
-    ///   - fetch: Fetches the page for a token.
-    ///   - next: The page's next token.
-    ///   - consume: Receives each page in order (count it, decode it, start work for it).
-    /// - Returns: Why the walk ended.
-    @discardableResult
-    public func forEachPage<Page: Sendable>(
-        limitedBy limiter: AsyncLimiter?,
-        fetch: (_ token: String?) async throws -> Page,
-        next: (Page) -> String?,
-        consume: (Page) throws -> Void
-    ) async throws -> Ending {
-        try await forEachPage { token in
-            let page: Page
-            if let limiter {
-                page = try await limiter.withSlot { try await fetch(token) }
-            } else {
-                page = try await fetch(token)
-            }
-            return (page, next(page))
-        } consume: { page in
-            try consume(page)
-        }
     }
 }

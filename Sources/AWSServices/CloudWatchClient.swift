@@ -35,12 +35,15 @@ public struct CloudWatchClient: Sendable {
             )
             return try decoding("ListMetrics") { CloudWatchQueryCoding.listMetricsOutput(result) }
         default:
-            let result = try await caller.json(
+            // Pages are decoded as they are read, as GetMetricData's are: a 100,000-series fleet lists 200 pages a
+            // scrape.
+            return try await caller.json(
                 target: "ListMetrics",
-                body: CloudWatchJSONCoding.listMetrics(input),
+                body: CloudWatchJSONCoding.listMetrics(input).serialized(),
                 deadline: deadline
-            )
-            return try decoding("ListMetrics") { try CloudWatchJSONCoding.listMetricsOutput(result) }
+            ) { bytes in
+                try decoding("ListMetrics") { try CloudWatchJSONCoding.listMetricsOutput(bytes: bytes) }
+            }
         }
     }
 

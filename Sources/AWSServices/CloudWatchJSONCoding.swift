@@ -165,7 +165,72 @@ package enum CloudWatchJSONCoding {
         }
     }
 
-    static func listMetricsOutput(_ body: JSONValue) throws -> ListMetricsOutput {
+    /// A ListMetrics page decoded as it is read (``JSONReader``), without its tree; the repeated namespace, metric
+    /// and dimension names of a page are kept once each (a 500-metric page names `LoadBalancer` 500 times). Anything
+    /// but the expected shape is decoded again from the tree by ``listMetricsOutput(_:)``, so every page decodes,
+    /// or fails, exactly as it does there.
+    package static func listMetricsOutput(bytes: [UInt8]) throws -> ListMetricsOutput {
+        if let output = try? streamedListMetricsOutput(bytes) { return output }
+        return try listMetricsOutput(JSONValue.parse(bytes))
+    }
+
+    private static func streamedListMetricsOutput(_ bytes: [UInt8]) throws -> ListMetricsOutput {
+        var reader = JSONReader(bytes)
+        var metrics: [CloudWatchMetric] = []
+        var nextToken: JSONValue?
+        var names = StringPool()
+        try reader.readObject { key, reader in
+            switch key {
+            case "Metrics":
+                metrics = []
+                try readList(&reader) { reader in metrics.append(try listedMetric(&reader, names: &names)) }
+            case "NextToken": nextToken = try reader.readValue()
+            default: _ = try reader.readValue()
+            }
+        }
+        try reader.finish()
+        return ListMetricsOutput(metrics: metrics, nextToken: token(nextToken))
+    }
+
+    private static func listedMetric(_ reader: inout JSONReader, names: inout StringPool) throws -> CloudWatchMetric {
+        var namespace: String?
+        var metricName: String?
+        var dimensions: [MetricDimension] = []
+        try reader.readObject { key, reader in
+            switch key {
+            case "Namespace":
+                guard let value = try reader.readValue().stringValue else { throw UnexpectedShape() }
+                namespace = names.intern(value)
+            case "MetricName":
+                guard let value = try reader.readValue().stringValue else { throw UnexpectedShape() }
+                metricName = names.intern(value)
+            case "Dimensions":
+                dimensions = []
+                try readList(&reader) { reader in
+                    var name: String?
+                    var value = ""
+                    try reader.readObject { key, reader in
+                        switch key {
+                        case "Name":
+                            guard let text = try reader.readValue().stringValue else { throw UnexpectedShape() }
+                            name = names.intern(text)
+                        case "Value":
+                            // The tree decoder reads a non-string value as "".
+                            value = try reader.readValue().stringValue ?? ""
+                        default: _ = try reader.readValue()
+                        }
+                    }
+                    guard let name else { throw UnexpectedShape() }
+                    dimensions.append(MetricDimension(name: name, value: value))
+                }
+            default: _ = try reader.readValue()
+            }
+        }
+        guard let namespace, let metricName else { throw UnexpectedShape() }
+        return CloudWatchMetric(namespace: namespace, metricName: metricName, dimensions: dimensions)
+    }
+
+    package static func listMetricsOutput(_ body: JSONValue) throws -> ListMetricsOutput {
         let metrics = try DecodingFailure.list(body["Metrics"], "Metrics").map { member in
             guard let namespace = member["Namespace"]?.stringValue, let name = member["MetricName"]?.stringValue else {
                 throw DecodingFailure("metric without Namespace or MetricName")
@@ -320,5 +385,16 @@ package enum CloudWatchJSONCoding {
             nextToken: token(body["NextToken"]),
             messages: messages(body["Messages"])
         )
+    }
+}
+
+/// Keeps one copy of each string a page repeats, so the values share one storage instead of one allocation each.
+struct StringPool {
+    private var strings: [String: String] = [:]
+
+    mutating func intern(_ string: String) -> String {
+        if let known = strings[string] { return known }
+        strings[string] = string
+        return string
     }
 }

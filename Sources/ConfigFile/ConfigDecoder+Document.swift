@@ -49,6 +49,9 @@ extension ConfigDecoder {
         if let entry = values["tag_labels"], !entry.value.isNull {
             config.tagLabels = tagLabels(entry.value, path: .top("tag_labels"), base: TagLabelSettings(), global: true)
         }
+        if let entry = values["kubernetes"], !entry.value.isNull {
+            config.kubernetes = kubernetes(entry.value, path: .top("kubernetes"))
+        }
         decodeLimits(values, into: &config)
 
         guard let metricsEntry = values["metrics"], !metricsEntry.value.isNull else {

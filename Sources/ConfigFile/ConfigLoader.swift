@@ -10,7 +10,7 @@ public enum ConfigLoader {
         "use_get_metric_data", "list_metrics_cache_ttl", "warn_on_empty_list_dimensions", "tag_labels",
         "max_concurrent_requests", "aws_max_attempts", "aws_retry_base_delay_seconds", "aws_retry_max_delay_seconds",
         "aws_connect_timeout_seconds", "aws_request_timeout_seconds", "scrape_timeout_margin_seconds", "settle_seconds",
-        "regions", "role_arns", "max_concurrent_requests_per_region",
+        "regions", "role_arns", "max_concurrent_requests_per_region", "kubernetes",
     ]
     /// Every key allowed in an entry of `metrics`.
     public static let knownRuleKeys = [
@@ -26,6 +26,10 @@ public enum ConfigLoader {
     /// Every key allowed in the top-level `tag_labels`.
     public static let knownTagLabelKeys = [
         "enabled", "kubernetes", "cluster_label", "tags", "all_tags", "info_metric", "cache_ttl_seconds",
+    ]
+    /// Every key allowed in `kubernetes`.
+    public static let knownKubernetesKeys = [
+        "enabled", "kubeconfig", "context", "service_labels", "target_group_bindings",
     ]
     /// The `tag_labels` keys that are only allowed at the top level.
     public static let globalOnlyTagLabelKeys = ["info_metric", "cache_ttl_seconds"]
@@ -47,7 +51,14 @@ public enum ConfigLoader {
                 )
             ])
         }
-        return try parse(yaml: yaml, file: path)
+        var loaded = try parse(yaml: yaml, file: path)
+        // A relative kubeconfig path is relative to the config file, as the web config's files are to theirs.
+        if let kubeconfig = loaded.config.kubernetes.kubeconfig, !kubeconfig.hasPrefix("/"),
+            let slash = path.lastIndex(of: "/")
+        {
+            loaded.config.kubernetes.kubeconfig = String(path[...slash]) + kubeconfig
+        }
+        return loaded
     }
 
     /// Parses `yaml`; `file` is only used in diagnostics.

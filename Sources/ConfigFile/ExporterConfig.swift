@@ -26,6 +26,8 @@ public struct ExporterConfig: Sendable, Equatable {
     /// `scrape_timeout_margin_seconds`: answer this long before Prometheus' `X-Prometheus-Scrape-Timeout-Seconds`
     /// (default 0.5).
     public var scrapeTimeoutMarginSeconds: Double
+    /// `kubernetes`: the Kubernetes API as a source of Services (off by default).
+    public var kubernetes = KubernetesSettings()
 
     /// Creates a configuration; every parameter defaults to cloudwatch_exporter's (or our) default.
     public init(

@@ -4,7 +4,7 @@ import NIOCore
 ///
 /// It sits in front of TLS, so a client that stalls its handshake or its request head (slowloris) runs into the
 /// read timeout however slowly it trickles bytes: the deadline is fixed when waiting for a request starts, and
-/// arriving bytes do not extend it. ``HTTPActivityHandler``, behind the HTTP decoder, tells it where requests begin
+/// arriving bytes do not extend it. ``HTTP1ConnectionHandler``, behind the HTTP decoder, tells it where requests begin
 /// and end.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer

@@ -13,7 +13,8 @@ import UnixSignals
 
 /// Builds the HTTP application: `/metrics`, `/-/healthy`, `/-/ready`, `/-/reload`, `/`, and TRACE refused.
 public enum ExporterApplication {
-    /// Builds the router's responder, wrapped so TRACE gets 405 on every path.
+    /// Builds the router's responder, wrapped in Go's `ServeMux` rules (``ServeMuxRulesResponder``): HEAD for every
+    /// GET route (`HEAD /metrics` without a scrape), TRACE refused on every path, clean paths.
     public static func responder(state: ExporterState) -> some HTTPResponder<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         let metrics: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
@@ -21,28 +22,23 @@ public enum ExporterApplication {
         }
         router.get("/metrics", use: metrics)
         router.post("/metrics", use: metrics)
-        router.head("/metrics") { request, _ in
-            // HEAD answers the headers without a scrape: a scrape costs AWS calls, and HEAD has no body to fill.
-            let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
-            return Response(status: .ok, headers: [.contentType: format.contentType])
-        }
         for path in ["/-/healthy", "/-/ready"] {
             router.get(RouterPath(path)) { _, _ in text(.ok, "ok") }
-            router.head(RouterPath(path)) { _, _ in text(.ok, "") }
         }
         router.post("/-/reload") { _, _ in
             do {
                 try await state.reload()
                 return text(.ok, "OK")
             } catch {
-                return text(.internalServerError, "Reloading config failed:\n\(error)\n")
+                // An excerpt: a config path that points at another file must not print that file.
+                return text(.internalServerError, "Reloading config failed:\n\(ConfigExcerpt.of("\(error)"))\n")
             }
         }
         router.get("/-/reload") { _, _ in text(.methodNotAllowed, "Only POST requests allowed") }
         for path in ["/", "/status"] {
             router.get(RouterPath(path)) { request, _ in statusResponse(request, state: state) }
         }
-        return TraceRefusingResponder(next: router.buildResponder())
+        return ServeMuxRulesResponder(next: router.buildResponder())
     }
 
     /// Builds the application listening on `address`, with the tag refresher and the SIGHUP reloader as services.
@@ -65,7 +61,8 @@ public enum ExporterApplication {
             server: .guarded(limits: limits, store: webConfig),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
             services: [
-                TagRefreshService(state: state), ReloadSignalService(state: state),
+                TagRefreshService(state: state), KubernetesWatchService(state: state),
+                ReloadSignalService(state: state),
                 ShutdownService(state: state, logger: logger),
             ],
             logger: logger
@@ -117,16 +114,19 @@ public enum ExporterApplication {
         let wantsJSON =
             request.uri.queryParameters.get("format") == "json"
             || StatusFormat.prefersJSON(accept: request.headers[.accept])
+        // Both forms carry the same security headers: the JSON holds the same tag values, and a browser that is
+        // sent to it must neither sniff it into HTML nor run anything from it.
+        var headers: HTTPFields = [.cacheControl: "no-store", .xContentTypeOptions: "nosniff"]
+        headers[.contentSecurityPolicy] = StatusPage.contentSecurityPolicy
         if wantsJSON {
+            headers[.contentType] = "application/json"
             return Response(
                 status: .ok,
-                headers: [.contentType: "application/json", .cacheControl: "no-store"],
+                headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: report.json().serialized()))
             )
         }
-        var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
-        headers[.contentSecurityPolicy] = StatusPage.contentSecurityPolicy
-        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentType] = "text/html; charset=utf-8"
         return Response(
             status: .ok,
             headers: headers,
@@ -140,15 +140,5 @@ public enum ExporterApplication {
             headers: [.contentType: "text/plain; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body))
         )
-    }
-}
-
-/// Answers TRACE with 405 on every path (cloudwatch_exporter does since v0.15.0) and passes the rest on.
-struct TraceRefusingResponder<Next: HTTPResponder<BasicRequestContext>>: HTTPResponder {
-    let next: Next
-
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
-        if request.method == .trace { return Response(status: .methodNotAllowed) }
-        return try await next.respond(to: request, context: context)
     }
 }

@@ -3,6 +3,7 @@ import AsyncCoordination
 public import ConfigFile
 import Exposition
 public import Foundation
+import KubernetesAPI
 import Logging
 import ResourceTags
 import ScrapePipeline
@@ -102,9 +103,11 @@ public final class ExporterState: Sendable {
                 lastConfigLoadRecord.withLock {
                     $0 = ConfigLoadRecord(trigger: .reload, time: Date(), error: "\(error)")
                 }
+                // An excerpt, as the reply and the status page quote it: a config path pointing at another file (a
+                // key) must not copy that file into the logs.
                 factory.logger.warning(
                     "Configuration reload failed; the previous configuration stays in force",
-                    metadata: ["error": "\(error)"]
+                    metadata: ["error": "\(ConfigExcerpt.of("\(error)"))"]
                 )
                 throw error
             }
@@ -140,6 +143,12 @@ public final class ExporterState: Sendable {
         var families = collector.families(result, duration: started.duration(to: .now))
         families.append(BuildInfo.family)
         families += factory.metrics.families()
+        if let kubernetes = collector.kubernetes {
+            families += KubernetesSourceMetrics.families(
+                statistics: kubernetes.statistics,
+                snapshot: kubernetes.snapshot
+            )
+        }
         families += processMetrics.families()
         return families
     }

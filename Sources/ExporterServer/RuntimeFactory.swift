@@ -2,6 +2,7 @@ import AWSCore
 import AWSServices
 public import ConfigFile
 import Foundation
+import KubernetesAPI
 public import Logging
 import ResourceTags
 public import ScrapePipeline
@@ -111,6 +112,7 @@ public struct RuntimeFactory: Sendable {
             config: config,
             plan: plan,
             services: services,
+            kubernetes: try kubernetesDirectory(config.kubernetes, previous: previous),
             listMetricsCache: ListMetricsCache(),
             store: previous?.collector.store ?? DatapointStore(),
             statusBoard: previous?.collector.statusBoard ?? StatusBoard(),
@@ -123,6 +125,33 @@ public struct RuntimeFactory: Sendable {
             collector: collector,
             transport: transport,
             transportSettings: transportSettings
+        )
+    }
+
+    /// The Kubernetes API source of `settings`: the previous runtime's when the settings did not change (its
+    /// watches and mapping go on), a new one otherwise, none when off.
+    /// - Throws: ``KubernetesAccessError`` (file, key, what is wrong) when the kubeconfig or the in-cluster account
+    ///   cannot be used: a start-up fails, a reload keeps the running config.
+    func kubernetesDirectory(
+        _ settings: KubernetesSettings,
+        previous: ExporterRuntime?
+    ) throws -> KubernetesServiceDirectory? {
+        guard settings.enabled else { return nil }
+        if let previous, previous.config.kubernetes == settings, let kept = previous.collector.kubernetes {
+            return kept
+        }
+        let access =
+            try settings.kubeconfig.map { try KubernetesAccess.kubeconfig(path: $0, context: settings.context) }
+            ?? KubernetesAccess.inCluster(environment: environment)
+        var kubernetesLogger = logger
+        kubernetesLogger[metadataKey: "source"] = "kubernetes"
+        return try KubernetesServiceDirectory(
+            configuration: KubernetesDirectoryConfiguration(
+                access: access,
+                serviceLabelAllowlist: Set(settings.serviceLabels),
+                watchesTargetGroupBindings: settings.targetGroupBindings
+            ),
+            logger: kubernetesLogger
         )
     }
 

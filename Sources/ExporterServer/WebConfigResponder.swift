@@ -5,8 +5,8 @@ import NIOCore
 
 /// Applies the web config and the body limit in front of every route, as exporter-toolkit's handler wraps the whole
 /// mux: a body over the limit is 413, an unreadable web config 500, over `rate_limit` 429, the configured headers
-/// go on every answer, and
-/// with `basic_auth_users` every path (`/-/reload` too) needs credentials (401 with `WWW-Authenticate: Basic`).
+/// go on every answer, and with `basic_auth_users` every path (`/-/reload` too) needs credentials (401 with
+/// `WWW-Authenticate: Basic`). `OPTIONS *` is answered first, as Go's server answers it outside every handler.
 public struct WebConfigResponder<Next: HTTPResponder<BasicRequestContext>>: HTTPResponder {
     /// The routes.
     public let next: Next
@@ -43,6 +43,8 @@ public struct WebConfigResponder<Next: HTTPResponder<BasicRequestContext>>: HTTP
         } catch {
             return Self.tooLarge()
         }
+        // Go's server answers `OPTIONS *` itself, in front of every handler (credentials and headers included).
+        if request.method == .options, request.uri.path == "*" { return Response(status: .ok) }
         guard let store else { return try await next.respond(to: request, context: context) }
         let config: WebConfig
         switch store.current() {

@@ -60,9 +60,10 @@ public struct WebTLSConfig: Sendable, Equatable {
     public var minVersion: Version
     /// `max_version`, default `TLS13`.
     public var maxVersion: Version
-    /// `cipher_suites`: Go names, resolved to IANA code points. Empty means the TLS library's defaults.
+    /// `cipher_suites`: Go names, resolved to IANA code points. Empty means Go's defaults,
+    /// ``defaultCipherSuites``.
     public var cipherSuites: [UInt16]
-    /// `curve_preferences`: Go names, resolved to TLS group code points. Empty means the defaults.
+    /// `curve_preferences`: Go names, resolved to TLS group code points. Empty means Go's defaults, ``defaultCurves``.
     public var curvePreferences: [UInt16]
     /// `prefer_server_cipher_suites`, default `true`. Go has ignored it since 1.18; so does this exporter.
     public var preferServerCipherSuites: Bool
@@ -115,6 +116,27 @@ public struct WebTLSConfig: Sendable, Equatable {
         "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256": 0xCCA8,
         "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256": 0xCCA9,
     ]
+
+    /// The TLS 1.0–1.2 suites a Go server (1.23 and later; exporter-toolkit leaves `CipherSuites` nil) accepts
+    /// without `cipher_suites`, in Go's preference order: ECDHE key exchange only, so every session has forward
+    /// secrecy. Go 1.22 dropped the RSA key exchange suites (`TLS_RSA_WITH_*`) from its defaults and Go 1.23 the 3DES
+    /// ones; CBC with SHA-256 and RC4 were never defaults. TLS 1.3 suites are not configurable, in Go or here.
+    public static let defaultCipherSuites: [UInt16] = [
+        0xC02B,  // TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256
+        0xC02F,  // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+        0xC02C,  // TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384
+        0xC030,  // TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+        0xCCA9,  // TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+        0xCCA8,  // TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+        0xC009,  // TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA
+        0xC013,  // TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA
+        0xC00A,  // TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA
+        0xC014,  // TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA
+    ]
+
+    /// The key exchange groups a Go server (1.24 and later) offers without `curve_preferences`, in its order:
+    /// X25519MLKEM768 (hybrid post-quantum), X25519, P-256, P-384, P-521. BoringSSL's own default lacks P-521.
+    public static let defaultCurves: [UInt16] = [0x11EC, 0x001D, 0x0017, 0x0018, 0x0019]
 
     /// The curve names exporter-toolkit accepts, with their TLS named-group code points.
     public static let curveNames: [String: UInt16] = [

@@ -32,12 +32,16 @@ struct WebTLSContext: Sendable {
         configuration.minimumTLSVersion = Self.version(tls.minVersion)
         configuration.maximumTLSVersion = Self.version(tls.maxVersion)
         // Go ignores TLS 1.3 suites in cipher_suites (1.3 suites are not configurable); so does BoringSSL, whose
-        // cipher list would reject their names, so they are left out rather than passed on.
+        // cipher list would reject their names, so they are left out rather than passed on. Without any, Go's
+        // defaults rather than BoringSSL's, which still accept RSA key exchange (no forward secrecy).
         let legacySuites = tls.cipherSuites.filter { $0 >> 8 != 0x13 }
-        if !legacySuites.isEmpty { configuration.cipherSuiteValues = legacySuites.map(NIOTLSCipher.init(rawValue:)) }
-        if !tls.curvePreferences.isEmpty {
-            configuration.curves = tls.curvePreferences.map(NIOTLSCurve.init(rawValue:))
-        }
+        configuration.cipherSuiteValues = (legacySuites.isEmpty ? WebTLSConfig.defaultCipherSuites : legacySuites)
+            .map(NIOTLSCipher.init(rawValue:))
+        configuration.curves = (tls.curvePreferences.isEmpty ? WebTLSConfig.defaultCurves : tls.curvePreferences)
+            .map(NIOTLSCurve.init(rawValue:))
+        // Chosen when offered, as Go chooses it with `http2: false`; a client offering only h2 gets no protocol and
+        // speaks HTTP/1.1 (docs/web-configuration.md: the exporter serves HTTP/1.1 only).
+        configuration.applicationProtocols = ["http/1.1"]
         if let clientCA = tls.clientCA {
             configuration.trustRoots = .certificates(try Self.certificates(clientCA, key: "client_ca", file: file))
             // Go's server lists the client CAs' subjects in its CertificateRequest; clients pick their cert by it.

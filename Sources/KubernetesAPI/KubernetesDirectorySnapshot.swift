@@ -18,6 +18,33 @@ public struct KubernetesDirectorySnapshot: Sendable {
         targetGroupBindingStatus = KubernetesSyncStatus(state: watchesTargetGroupBindings ? .starting : .disabled)
     }
 
+    /// A snapshot of exactly these objects, both resources in sync: what a directory holds after listing them (for
+    /// code that reads snapshots, and its tests).
+    public init(
+        services: [KubernetesService],
+        targetGroupBindings: [KubernetesTargetGroupBinding],
+        version: UInt64 = 1
+    ) {
+        self.version = version
+        serviceStatus = KubernetesSyncStatus(state: .synced)
+        targetGroupBindingStatus = KubernetesSyncStatus(state: .synced)
+        serviceTable = ServiceTable(
+            Dictionary(
+                services.map { service in
+                    var normalized = service
+                    normalized.loadBalancerHostnames = service.loadBalancerHostnames.map(KubernetesHostname.normalized)
+                    return (service.name, normalized)
+                },
+                uniquingKeysWith: { first, _ in first }
+            )
+        )
+        bindingTable = TargetGroupBindingTable(
+            Dictionary(targetGroupBindings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        )
+        serviceStatus.objectCount = services.count
+        targetGroupBindingStatus.objectCount = targetGroupBindings.count
+    }
+
     /// The Service whose `status.loadBalancer.ingress[].hostname` is this load balancer's DNS name.
     /// - Parameter dnsName: The AWS load balancer's `DNSName`; compared case-insensitively, a trailing dot ignored.
     /// - Returns: The Service, or nil when no `LoadBalancer` Service shows this hostname.

@@ -39,14 +39,24 @@ public struct LoadBalancerRecord: Sendable, Hashable {
     public var arn: String?
     /// Its tags, in API order.
     public var tags: [AWSTag]
+    /// Its DNS name (what a Kubernetes Service of type LoadBalancer shows as its ingress hostname).
+    public var dnsName: String
 
     /// Creates a record.
-    public init(kind: LoadBalancerKind, name: String, dimensionValue: String, arn: String?, tags: [AWSTag]) {
+    public init(
+        kind: LoadBalancerKind,
+        name: String,
+        dimensionValue: String,
+        arn: String?,
+        tags: [AWSTag],
+        dnsName: String = ""
+    ) {
         self.kind = kind
         self.name = name
         self.dimensionValue = dimensionValue
         self.arn = arn
         self.tags = tags
+        self.dnsName = dnsName
     }
 
     /// The CloudWatch `LoadBalancer` dimension value of an ELBv2 load balancer.

@@ -193,72 +193,83 @@ public final class LoadBalancerTagCache: Sendable {
         }
     }
 
-    /// Classic load balancers: DescribeLoadBalancers pages, each page's DescribeTags batches started as it arrives.
+    /// Classic load balancers, keyed by name.
     private func fetchClassic(deadline: ContinuousClock.Instant?) async throws -> [String: LoadBalancerRecord] {
         let api = classicAPI
-        let limiter = self.limiter
-        let walk = try await TagWalk.run(
-            limiter: limiter,
+        return try await fetch(
             service: "elb",
             page: { marker in
-                let page = try await limiter.withSlot {
-                    try await api.describeLoadBalancers(marker: marker, pageSize: 400, deadline: deadline)
-                }
+                let page = try await api.describeLoadBalancers(marker: marker, pageSize: 400, deadline: deadline)
                 return (page.loadBalancers.map(\.name), page.loadBalancers, page.nextMarker)
             },
-            describe: { batch in try await api.describeTags(loadBalancerNames: batch, deadline: deadline) }
+            describe: { batch in try await api.describeTags(loadBalancerNames: batch, deadline: deadline) },
+            record: { loadBalancer, tags in
+                LoadBalancerRecord(
+                    kind: .classic,
+                    name: loadBalancer.name,
+                    dimensionValue: loadBalancer.name,
+                    arn: nil,
+                    tags: tags[loadBalancer.name] ?? [],
+                    dnsName: loadBalancer.dnsName
+                )
+            }
         )
-        var records: [String: LoadBalancerRecord] = [:]
-        for loadBalancer in walk.resources where !walk.tags.deleted.contains(loadBalancer.name) {
-            records[loadBalancer.name] = LoadBalancerRecord(
-                kind: .classic,
-                name: loadBalancer.name,
-                dimensionValue: loadBalancer.name,
-                arn: nil,
-                tags: walk.tags.tags[loadBalancer.name] ?? []
-            )
-        }
-        logDeleted(walk.tags.deleted)
-        return records
     }
 
-    /// ELBv2 load balancers, the same way.
+    /// ALB, NLB and GWLB, keyed by their CloudWatch `LoadBalancer` dimension value.
     private func fetchV2(deadline: ContinuousClock.Instant?) async throws -> [String: LoadBalancerRecord] {
         let api = v2API
+        return try await fetch(
+            service: "elbv2",
+            page: { marker in
+                let page = try await api.describeLoadBalancers(marker: marker, pageSize: 400, deadline: deadline)
+                return (page.loadBalancers.map(\.arn), page.loadBalancers, page.nextMarker)
+            },
+            describe: { batch in try await api.describeTags(resourceARNs: batch, deadline: deadline) },
+            record: { loadBalancer, tags in
+                guard let kind = LoadBalancerKind(v2Type: loadBalancer.type),
+                    let dimensionValue = LoadBalancerRecord.v2DimensionValue(arn: loadBalancer.arn, kind: kind)
+                else { return nil }
+                return LoadBalancerRecord(
+                    kind: kind,
+                    name: loadBalancer.name,
+                    dimensionValue: dimensionValue,
+                    arn: loadBalancer.arn,
+                    tags: tags[loadBalancer.arn] ?? [],
+                    dnsName: loadBalancer.dnsName
+                )
+            }
+        )
+    }
+
+    /// Lists one API's load balancers page by page (each page in a slot of the bound), asks their tags as pages
+    /// arrive, and keeps a record of each that still exists.
+    private func fetch<Resource: Sendable>(
+        service: String,
+        page: @escaping @Sendable (String?) async throws -> (ids: [String], resources: [Resource], next: String?),
+        describe: @escaping @Sendable ([String]) async throws -> [String: [AWSTag]],
+        record: (Resource, [String: [AWSTag]]) -> LoadBalancerRecord?
+    ) async throws -> [String: LoadBalancerRecord] {
         let limiter = self.limiter
         let walk = try await TagWalk.run(
             limiter: limiter,
-            service: "elbv2",
-            page: { marker in
-                let page = try await limiter.withSlot {
-                    try await api.describeLoadBalancers(marker: marker, pageSize: 400, deadline: deadline)
-                }
-                return (page.loadBalancers.map(\.arn), page.loadBalancers, page.nextMarker)
-            },
-            describe: { batch in try await api.describeTags(resourceARNs: batch, deadline: deadline) }
+            service: service,
+            page: { marker in try await limiter.withSlot { try await page(marker) } },
+            describe: describe
         )
         var records: [String: LoadBalancerRecord] = [:]
-        for loadBalancer in walk.resources where !walk.tags.deleted.contains(loadBalancer.arn) {
-            guard let kind = LoadBalancerKind(v2Type: loadBalancer.type),
-                let dimensionValue = LoadBalancerRecord.v2DimensionValue(arn: loadBalancer.arn, kind: kind)
+        for resource in walk.resources {
+            guard let made = record(resource, walk.tags.tags),
+                !walk.tags.deleted.contains(made.arn ?? made.name)
             else { continue }
-            records[dimensionValue] = LoadBalancerRecord(
-                kind: kind,
-                name: loadBalancer.name,
-                dimensionValue: dimensionValue,
-                arn: loadBalancer.arn,
-                tags: walk.tags.tags[loadBalancer.arn] ?? []
+            records[made.dimensionValue] = made
+        }
+        if !walk.tags.deleted.isEmpty {
+            logger.debug(
+                "Load balancers deleted during the tag refresh are left out",
+                metadata: ["tags.deleted": "\(walk.tags.deleted.count)"]
             )
         }
-        logDeleted(walk.tags.deleted)
         return records
-    }
-
-    private func logDeleted(_ deleted: Set<String>) {
-        guard !deleted.isEmpty else { return }
-        logger.debug(
-            "Load balancers deleted during the tag refresh are left out",
-            metadata: ["tags.deleted": "\(deleted.count)"]
-        )
     }
 }

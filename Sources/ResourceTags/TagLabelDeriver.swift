@@ -14,8 +14,15 @@ public struct TagLabelDeriver: Sendable {
     /// Creates a deriver for `settings`.
     public init(settings: TagLabelSettings) { self.settings = settings }
 
-    /// The labels for `tags`, without duplicate names (the first derivation of a name wins).
-    public func labels(for tags: [AWSTag]) -> [(name: String, value: String)] {
+    /// The labels for `tags` (a load balancer's, or a resource's), without duplicate names (the first derivation of
+    /// a name wins): `namespace`, `service` or `ingress`, the cluster, explicit `tags`, `all_tags`; and, with an
+    /// `identity` learned more exactly (the Kubernetes API, the target group), its namespace, Service and Ingress
+    /// instead of the tags' and its allowlisted Service labels last (`serviceLabels`: the allowlist, in order).
+    public func labels(
+        for tags: [AWSTag],
+        identity: KubernetesIdentity? = nil,
+        serviceLabels: [String] = []
+    ) -> [(name: String, value: String)] {
         guard settings.enabled else { return [] }
         var result: [(name: String, value: String)] = []
         func add(_ name: String, _ value: String) {
@@ -25,14 +32,23 @@ public struct TagLabelDeriver: Sendable {
         // dictionary per sample set, which profiling showed on every scrape.
         func value(_ key: String) -> String? { tags.first { $0.key == key }?.value }
         if settings.kubernetes {
-            if let (namespace, service) = Self.namespacedName(value("kubernetes.io/service-name"))
+            let tagged =
+                Self.namespacedName(value("kubernetes.io/service-name"))
+                .map { (namespace: $0.0, service: Optional($0.1), ingress: String?.none) }
                 ?? Self.namespacedName(value("service.k8s.aws/stack"))
-            {
-                add("namespace", namespace)
-                add("service", service)
-            } else if let (namespace, ingress) = Self.namespacedName(value("ingress.k8s.aws/stack")) {
-                add("namespace", namespace)
-                add("ingress", ingress)
+                .map { (namespace: $0.0, service: Optional($0.1), ingress: String?.none) }
+                ?? Self.namespacedName(value("ingress.k8s.aws/stack"))
+                .map { (namespace: $0.0, service: String?.none, ingress: Optional($0.1)) }
+            if let identity {
+                add("namespace", identity.namespace)
+                if let service = identity.service { add("service", service) }
+                // The load balancer's Ingress stays when it is in the Service's namespace (an ALB of one Ingress).
+                let ingress = identity.ingress ?? (tagged?.namespace == identity.namespace ? tagged?.ingress : nil)
+                if let ingress { add("ingress", ingress) }
+            } else if let tagged {
+                add("namespace", tagged.namespace)
+                if let service = tagged.service { add("service", service) }
+                if let ingress = tagged.ingress { add("ingress", ingress) }
             }
             if let label = settings.clusterLabel, let cluster = Self.clusterName(tags) { add(label, cluster) }
         }
@@ -42,6 +58,13 @@ public struct TagLabelDeriver: Sendable {
         if settings.allTags {
             for tag in tags.sorted(by: { $0.key < $1.key }) {
                 add("tag_" + MetricNaming.safeLabelName(tag.key), tag.value)
+            }
+        }
+        if settings.kubernetes, let identity {
+            for key in serviceLabels {
+                if let value = identity.serviceLabels[key] {
+                    add(KubernetesSettings.sampleLabel(ofServiceLabel: key), value)
+                }
             }
         }
         return result

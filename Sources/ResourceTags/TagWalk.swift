@@ -55,11 +55,9 @@ enum TagWalk {
             // Ids not yet asked: full batches go out as soon as a page completes one, so a fleet makes as many
             // DescribeTags calls as if it had been listed whole first.
             var waiting: [String] = []
-            let ending = try await Paginator().forEachPage(limitedBy: nil) { marker in
+            let ending = try await Paginator().forEachPage { marker in
                 let (ids, found, next) = try await page(marker)
-                return Page(ids: ids, resources: found, next: next)
-            } next: {
-                $0.next
+                return (Page(ids: ids, resources: found, next: next), next)
             } consume: { page in
                 resources += page.resources
                 waiting += page.ids

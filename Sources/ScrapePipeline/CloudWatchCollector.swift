@@ -4,6 +4,7 @@ public import AsyncCoordination
 public import ConfigFile
 public import Exposition
 public import Foundation
+public import KubernetesAPI
 public import Logging
 public import ResourceTags
 public import ScrapeStatus
@@ -38,6 +39,8 @@ public final class CloudWatchCollector: Sendable {
     private let elbTagsMemo = ElbTagsMemo()
     private let warnedClashes = Mutex<Set<FamilyBuilder.Clash>>([])
     private let requestsOut = RequestsOut()
+    /// The Kubernetes API source, when `kubernetes.enabled`; read (never awaited) when families are built.
+    public let kubernetes: KubernetesServiceDirectory?
 
     /// Creates a collector.
     /// - Parameters:
@@ -52,11 +55,13 @@ public final class CloudWatchCollector: Sendable {
     ///   - sleepUntilDeadline: Returns when a scrape's deadline has come; tests pass one they control, so that no test
     ///     depends on how fast a busy machine runs.
     ///   - logger: Where rule failures and warnings go.
+    ///   - kubernetes: The Kubernetes API source, when the config turns it on.
     /// - Throws: When a target of the plan has no services.
     public init(
         config: ExporterConfig,
         plan: ScrapePlan,
         services: [TargetServices],
+        kubernetes: KubernetesServiceDirectory? = nil,
         listMetricsCache: ListMetricsCache = ListMetricsCache(),
         store: DatapointStore = DatapointStore(),
         statusBoard: StatusBoard = StatusBoard(),
@@ -72,6 +77,7 @@ public final class CloudWatchCollector: Sendable {
         self.plan = plan
         self.services = plan.targets.compactMap { byTarget[$0] }
         self.servicesByTarget = byTarget
+        self.kubernetes = kubernetes
         self.listMetricsCache = listMetricsCache
         self.store = store
         self.statusBoard = statusBoard
@@ -82,46 +88,6 @@ public final class CloudWatchCollector: Sendable {
         let rules = Set(plan.rules.map(\.id))
         store.retain(rules: rules)
         statusBoard.retain(rules: rules)
-    }
-
-    /// Creates a collector for a config whose targets all use `apis` (tests, and one-off tools), with a tag cache per
-    /// target.
-    public convenience init(
-        config: ExporterConfig,
-        apis: AWSAPIs,
-        region: String = "us-east-1",
-        store: DatapointStore = DatapointStore(),
-        metrics: SelfMetrics,
-        now: @escaping @Sendable () -> Date = Date.init,
-        sleepUntilDeadline: @escaping DeadlineSleep = DeadlineClock.continuous,
-        logger: Logger
-    ) throws {
-        let plan = try ScrapePlan(config: config) { $0.region ?? region }
-        try self.init(
-            config: config,
-            plan: plan,
-            services: plan.targets.map { target in
-                TargetServices(
-                    target: target,
-                    region: target.region ?? region,
-                    apis: apis,
-                    tagCache: Self.makeTagCache(
-                        for: target,
-                        plan: plan,
-                        config: config,
-                        apis: apis,
-                        metrics: metrics,
-                        now: now,
-                        logger: logger
-                    )
-                )
-            },
-            store: store,
-            metrics: metrics,
-            now: now,
-            sleepUntilDeadline: sleepUntilDeadline,
-            logger: logger
-        )
     }
 
     /// A new tag cache for `target`, refreshing the load balancer kinds the plan needs there with `apis`, seeded
@@ -295,7 +261,11 @@ public final class CloudWatchCollector: Sendable {
             regions: Dictionary(services.map { ($0.target, $0.region) }, uniquingKeysWith: { first, _ in first }),
             elbTagsInfo: config.tagLabels.infoMetric,
             labelMemo: labelMemo,
-            elbTagsMemo: elbTagsMemo
+            elbTagsMemo: elbTagsMemo,
+            identities: KubernetesIdentityResolver(
+                kubernetes: kubernetes?.snapshot,
+                serviceLabels: config.kubernetes.serviceLabels
+            )
         ).families(result, snapshots: snapshots, duration: duration)
         warn(output.clashes)
         return output.families
@@ -304,10 +274,19 @@ public final class CloudWatchCollector: Sendable {
     /// For the first scrape after start-up: gives each target's first tag refresh until `deadline` (see
     /// ``LoadBalancerTagCache/awaitFirstRefresh(until:)``); at once afterwards.
     public func awaitFirstTags(until deadline: ContinuousClock.Instant?) async {
+        let waiting = services.filter { !$0.tagCache.hasRefreshedOnce }.map(\.tagCache)
+        guard !waiting.isEmpty else { return }
+        let sleep = sleepUntilDeadline
         await withTaskGroup(of: Void.self) { group in
-            for service in services where !service.tagCache.hasRefreshedOnce {
-                group.addTask { await service.tagCache.awaitFirstRefresh(until: deadline) }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { caches in
+                    for cache in waiting { caches.addTask { await cache.awaitFirstRefresh(until: nil) } }
+                }
             }
+            if let deadline { group.addTask { try? await sleep(deadline) } }
+            // The refreshes, or the deadline: whichever comes first (the refreshes go on).
+            await group.next()
+            group.cancelAll()
         }
     }
 

@@ -77,7 +77,7 @@ struct DimensionDiscovery {
         var tally = Tally()
         // A dimension set listed twice (moto does this) would be requested, and billed, twice.
         var seen: Set<[MetricDimension]> = []
-        let ending = try await Paginator().forEachPage(limitedBy: nil) { token in
+        try await context.forEachPage("ListMetrics") { token in
             let input = ListMetricsInput(
                 namespace: rule.awsNamespace,
                 metricName: rule.awsMetricName,
@@ -86,11 +86,8 @@ struct DimensionDiscovery {
                 recentlyActive: rule.rangeSeconds < 10_800,
                 nextToken: token
             )
-            return try await context.call {
-                try await context.apis.cloudWatch.listMetrics(input, deadline: context.deadline)
-            }
-        } next: {
-            $0.nextToken
+            let page = try await context.apis.cloudWatch.listMetrics(input, deadline: context.deadline)
+            return (page, page.nextToken)
         } consume: { page in
             context.metrics.cloudWatchRequest(.listMetrics, namespace: rule.awsNamespace)
             for dimensions in page.metrics.map(\.dimensions) where seen.insert(dimensions).inserted {
@@ -99,7 +96,6 @@ struct DimensionDiscovery {
                 if rejection == nil { sets.append(dimensions) }
             }
         }
-        context.warnIfIncomplete(ending, operation: "ListMetrics")
         return (sets, tally.discovery)
     }
 
@@ -108,23 +104,19 @@ struct DimensionDiscovery {
         let context = self.context
         let filters = (tagSelect.tagSelections ?? []).map { TagFilter(key: $0.key, values: $0.values) }
         var mappings: [ResourceTagMapping] = []
-        let ending = try await Paginator().forEachPage(limitedBy: nil) { token in
+        try await context.forEachPage("GetResources") { token in
             let input = GetResourcesInput(
                 resourceTypeFilters: [tagSelect.resourceTypeSelection],
                 tagFilters: filters,
                 paginationToken: token,
                 resourcesPerPage: 100
             )
-            return try await context.call {
-                try await context.apis.tagging.getResources(input, deadline: context.deadline)
-            }
-        } next: {
-            $0.paginationToken
+            let page = try await context.apis.tagging.getResources(input, deadline: context.deadline)
+            return (page, page.paginationToken)
         } consume: { page in
             context.metrics.taggingRequest(resourceType: tagSelect.resourceTypeSelection)
             mappings += page.mappings
         }
-        context.warnIfIncomplete(ending, operation: "GetResources")
         return mappings
     }
 
@@ -152,21 +144,5 @@ struct DimensionDiscovery {
                 kept: kept
             )
         }
-    }
-}
-
-extension RuleContext {
-    /// Logs a paginated call that ended before its last page (page cap or a repeated token): its series may be
-    /// incomplete, and nothing else would say so.
-    func warnIfIncomplete(_ ending: Paginator.Ending, operation: String) {
-        guard ending != .complete else { return }
-        let rule = planned.rule
-        logger.warning(
-            "AWS pagination stopped early; some series of the rule may be missing",
-            metadata: [
-                "aws.operation": "\(operation)", "pagination.ending": "\(ending)",
-                "rule.namespace": "\(rule.awsNamespace)", "rule.metric_name": "\(rule.awsMetricName)",
-            ]
-        )
     }
 }

@@ -3,6 +3,7 @@ import AWSServices
 import ConfigFile
 import Exposition
 import Foundation
+import KubernetesAPI
 import ResourceTags
 
 /// Turns a scrape's result into its families: the plan, the result and the tag snapshots of the moment in, the
@@ -29,6 +30,8 @@ struct FamilyBuilder {
     let elbTagsInfo: Bool
     let labelMemo: SampleLabelMemo
     let elbTagsMemo: ElbTagsMemo
+    /// Which Service owns a load balancer or target group, beyond what tags say (the Kubernetes API).
+    let identities: KubernetesIdentityResolver
 
     /// The rules' families (merged by name), `aws_resource_info`, `aws_elb_tags`, scrape duration, error and missed
     /// requests, the per-target errors and the tag cache gauges.
@@ -123,7 +126,11 @@ struct FamilyBuilder {
             rule.tagSelect == nil
             ? labelMemo.labels(
                 rule: planned.id,
-                stamp: SampleLabelMemo.Stamp(tagVersion: tagSnapshot.version, targetLabels: targetLabels),
+                stamp: SampleLabelMemo.Stamp(
+                    tagVersion: tagSnapshot.version,
+                    kubernetesVersion: identities.kubernetes?.version ?? 0,
+                    targetLabels: targetLabels
+                ),
                 sets: dimensionSets,
                 derive: derive
             )
@@ -184,7 +191,11 @@ struct FamilyBuilder {
         let settings = rule.tagLabels
         guard settings.enabled else { return [] }
         if let record = tagSnapshot.record(namespace: rule.awsNamespace, dimensions: dimensions) {
-            return TagLabelDeriver(settings: settings).labels(for: record.tags)
+            return TagLabelDeriver(settings: settings).labels(
+                for: record.tags,
+                identity: identities.identity(ofLoadBalancer: record),
+                serviceLabels: identities.serviceLabels
+            )
         }
         guard let idDimension = rule.tagSelect?.resourceIdDimension, !settings.tags.isEmpty || settings.allTags,
             let id = dimensions.first(where: { $0.name == idDimension })?.value, let tags = resourceTags[id]

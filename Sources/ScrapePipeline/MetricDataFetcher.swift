@@ -128,18 +128,15 @@ struct MetricDataFetcher: DatapointFetcher {
         let context = self.context
         let window = self.range
         var results: [Int: MetricDataResult] = [:]
-        let ending = try await Paginator().forEachPage(limitedBy: nil) { token in
+        try await context.forEachPage("GetMetricData") { token in
             let input = GetMetricDataInput(
                 queries: queries,
                 startTime: window.start,
                 endTime: window.end,
                 nextToken: token
             )
-            return try await context.call {
-                try await context.apis.cloudWatch.getMetricData(input, deadline: context.deadline)
-            }
-        } next: {
-            $0.nextToken
+            let output = try await context.apis.cloudWatch.getMetricData(input, deadline: context.deadline)
+            return (output, output.nextToken)
         } consume: { output in
             context.metrics.cloudWatchRequest(.getMetricData, namespace: rule.awsNamespace)
             for result in output.results {
@@ -154,7 +151,6 @@ struct MetricDataFetcher: DatapointFetcher {
                 }
             }
         }
-        context.warnIfIncomplete(ending, operation: "GetMetricData")
         return results
     }
 

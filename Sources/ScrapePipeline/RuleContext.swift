@@ -1,5 +1,7 @@
+import AWSCore
 import AWSServices
 import AsyncCoordination
+import ConfigFile
 import Logging
 import Synchronization
 import Telemetry
@@ -27,6 +29,30 @@ struct RuleContext: Sendable {
         requestsOut.began()
         defer { requestsOut.ended() }
         return try await limiter.withSlot(body)
+    }
+
+    /// The one paginated-call loop of a rule's run: every page of `operation` as a call of the run (a slot of the
+    /// bound, counted as out), each handed to `consume` as it arrives; a walk that ended before its last page (page
+    /// cap, repeated token) is logged, since its series may be incomplete and nothing else would say so.
+    func forEachPage<Page: Sendable>(
+        _ operation: String,
+        fetch: (_ token: String?) async throws -> (page: Page, next: String?),
+        consume: (Page) throws -> Void
+    ) async throws {
+        let ending = try await Paginator().forEachPage { token in
+            try await call { try await fetch(token) }
+        } consume: { page in
+            try consume(page)
+        }
+        guard ending != .complete else { return }
+        let rule = planned.rule
+        logger.warning(
+            "AWS pagination stopped early; some series of the rule may be missing",
+            metadata: [
+                "aws.operation": "\(operation)", "pagination.ending": "\(ending)",
+                "rule.namespace": "\(rule.awsNamespace)", "rule.metric_name": "\(rule.awsMetricName)",
+            ]
+        )
     }
 }
 

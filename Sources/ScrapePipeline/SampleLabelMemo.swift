@@ -3,7 +3,7 @@ import ConfigFile
 import Synchronization
 
 /// Each planned rule's sample labels per dimension set, kept from scrape to scrape while what they derive from —
-/// the tag snapshot and the target's `region` / `account_id` labels — is unchanged.
+/// the tag snapshot, the Kubernetes snapshot and the target's `region` / `account_id` labels — is unchanged.
 ///
 /// A sample's labels are a pure function of the plan, the dimension set, the target labels and the load balancer's
 /// tags, and in steady state none of these change between scrapes. Profiled on a 20,000-series scrape answered from
@@ -15,10 +15,12 @@ final class SampleLabelMemo: Sendable {
     /// What a rule's labels were derived from.
     struct Stamp: Equatable {
         var tagVersion: UInt64
+        var kubernetesVersion: UInt64
         var targetLabels: [String]
 
-        init(tagVersion: UInt64, targetLabels: Labels) {
+        init(tagVersion: UInt64, kubernetesVersion: UInt64 = 0, targetLabels: Labels) {
             self.tagVersion = tagVersion
+            self.kubernetesVersion = kubernetesVersion
             self.targetLabels = targetLabels.flatMap { [$0.name, $0.value] }
         }
     }

@@ -18,27 +18,10 @@ public struct ScrapeResult: Sendable {
     public var failedTargets: Set<AWSTarget>
     /// Whether the result came from the datapoint store alone, without a collection of its own (a request that
     /// arrived while another's collection ran, and whose deadline came first).
-    public var fromStoreOnly: Bool
+    public var fromStoreOnly = false
 
     /// Whether anything failed or was missed.
     public var failed: Bool { missedRequests > 0 || !failedTargets.isEmpty || rules.contains { $0.failures > 0 } }
-
-    /// Creates a result.
-    public init(
-        scrapeTime: Date,
-        rules: [RuleResult],
-        targetLabels: [AWSTarget: [(name: String, value: String)]] = [:],
-        missedRequests: Int = 0,
-        failedTargets: Set<AWSTarget> = [],
-        fromStoreOnly: Bool = false
-    ) {
-        self.scrapeTime = scrapeTime
-        self.rules = rules
-        self.targetLabels = targetLabels
-        self.missedRequests = missedRequests
-        self.failedTargets = failedTargets
-        self.fromStoreOnly = fromStoreOnly
-    }
 }
 
 /// What one scrape gathered for one planned rule.

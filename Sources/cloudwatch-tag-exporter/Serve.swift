@@ -31,8 +31,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         name: .customLong("web.config.file"),
-        help:
-            "Path of an exporter-toolkit web config (TLS, basic auth, headers); re-read on every request and handshake."
+        help: ArgumentHelp(
+            "Path of an exporter-toolkit web config (TLS, basic auth, headers, rate limit).",
+            discussion: """
+                Read whole at start-up. Then basic_auth_users and http_server_config.headers are re-read on every \
+                request, and the certificates, keys, client CAs and TLS settings of tls_server_config on every TLS \
+                handshake. rate_limit, whether TLS is on, and http2 are read at start-up only: changing them needs a \
+                restart.
+                """
+        )
     )
     var webConfigFile: String?
 

@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func knownKeyListsCoverTheDocumentedKeys() {
-        #expect(ConfigLoader.knownTopLevelKeys.count == 22)
+        #expect(ConfigLoader.knownTopLevelKeys.count == 23)
         #expect(ConfigLoader.knownRuleKeys.count == 20)
         #expect(Set(ConfigLoader.globalOnlyTagLabelKeys).isSubset(of: ConfigLoader.knownTagLabelKeys))
     }

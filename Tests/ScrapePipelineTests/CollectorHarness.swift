@@ -1,5 +1,6 @@
 import AWSServices
 import AWSTestSupport
+import AsyncCoordination
 import ConfigFile
 import Exposition
 import Foundation
@@ -28,19 +29,17 @@ struct CollectorHarness {
         let loaded = try ConfigLoader.parse(yaml: yaml, file: "test.yml")
         self.aws = aws
         self.metrics = SelfMetrics()
-        self.collector = try CloudWatchCollector(
-            config: loaded.config,
+        self.collector = try CloudWatchCollector.make(
+            loaded.config,
             apis: aws.apis,
             metrics: metrics,
-            now: { CollectorHarness.now },
             sleepUntilDeadline: { deadline in
                 if let deadlineGate {
                     try await deadlineGate.waitOrCancel()
                 } else {
                     try await Task.sleep(until: deadline, clock: .continuous)
                 }
-            },
-            logger: Logger(label: "test")
+            }
         )
     }
 
@@ -103,7 +102,8 @@ extension CloudWatchCollector {
         targets: [AWSTarget: (region: String, apis: AWSAPIs, account: AccountLookup)],
         store: DatapointStore = DatapointStore(),
         metrics: SelfMetrics = SelfMetrics(),
-        now: @escaping @Sendable () -> Date = { CollectorHarness.now }
+        now: @escaping @Sendable () -> Date = { CollectorHarness.now },
+        sleepUntilDeadline: @escaping DeadlineSleep = DeadlineClock.continuous
     ) throws -> CloudWatchCollector {
         let plan = try ScrapePlan(config: config) { targets[$0]?.region ?? $0.region }
         let logger = Logger(label: "test")
@@ -132,7 +132,31 @@ extension CloudWatchCollector {
             store: store,
             metrics: metrics,
             now: now,
+            sleepUntilDeadline: sleepUntilDeadline,
             logger: logger
+        )
+    }
+
+    /// A collector whose targets all talk to `apis` in `region` (most tests: one target).
+    static func make(
+        _ config: ExporterConfig,
+        apis: AWSAPIs,
+        region: String = "us-east-1",
+        store: DatapointStore = DatapointStore(),
+        metrics: SelfMetrics = SelfMetrics(),
+        now: @escaping @Sendable () -> Date = { CollectorHarness.now },
+        sleepUntilDeadline: @escaping DeadlineSleep = DeadlineClock.continuous
+    ) throws -> CloudWatchCollector {
+        try make(
+            config,
+            targets: Dictionary(
+                config.targets.map { ($0, ($0.region ?? region, apis, AccountLookup(known: ""))) },
+                uniquingKeysWith: { first, _ in first }
+            ),
+            store: store,
+            metrics: metrics,
+            now: now,
+            sleepUntilDeadline: sleepUntilDeadline
         )
     }
 }

@@ -124,14 +124,7 @@ import Testing
     static func collector(_ config: ExporterConfig, aws: FakeAWS, clock: VirtualClock, store: DatapointStore) throws
         -> CloudWatchCollector
     {
-        try CloudWatchCollector(
-            config: config,
-            apis: aws.apis,
-            store: store,
-            metrics: SelfMetrics(),
-            now: { clock.now },
-            logger: Logger(label: "test")
-        )
+        try CloudWatchCollector.make(config, apis: aws.apis, store: store, now: { clock.now })
     }
 
     static func cloudWatchLines(_ families: [MetricFamily]) -> String {

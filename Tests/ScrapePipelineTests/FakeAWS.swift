@@ -1,5 +1,6 @@
 import AWSCore
 import AWSServices
+import AWSTestSupport
 import Foundation
 import ResourceTags
 import ScrapePipeline
@@ -20,6 +21,8 @@ final class FakeAWS: Sendable {
         /// Classic load balancers deleted after DescribeLoadBalancers listed them: DescribeTags naming one fails
         /// with `LoadBalancerNotFound`, as ELB answers.
         var deletedClassic: Set<String> = []
+        /// When set, DescribeLoadBalancers (both APIs) answers only once the test opens it: a slow listing.
+        var loadBalancerListing: Gate?
     }
 
     struct Calls: Sendable {
@@ -116,6 +119,7 @@ struct FakeELB: ClassicLoadBalancerAPI {
         deadline: ContinuousClock.Instant?
     ) async throws -> ClassicLoadBalancerPage {
         aws.calls.withLock { $0.describeLoadBalancers += 1 }
+        try await aws.handlers.withLock({ $0.loadBalancerListing })?.waitOrCancel()
         guard let handler = aws.handlers.withLock({ $0.classicLoadBalancers }) else {
             throw FakeAWS.unexpected("DescribeLoadBalancers")
         }
