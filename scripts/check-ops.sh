@@ -139,7 +139,7 @@ if require kubernetes-validate "kubernetes-validate (pip install kubernetes-vali
     run "kubernetes-validate --strict (built-in kinds)" kubernetes-validate --strict --quiet \
         deploy/kubernetes/serviceaccount.yaml deploy/kubernetes/configmap.yaml deploy/kubernetes/deployment.yaml \
         deploy/kubernetes/service.yaml deploy/kubernetes/grafana-dashboards.yaml deploy/examples/hpa-prometheus-adapter.yaml
-    run "kubernetes-validate --strict (rendered base and deploy/kubernetes-api overlay)" \
+    run "kubernetes-validate --strict (deploy/kubernetes-api rendered, base objects included)" \
         python3 tests/ops/check_kustomize.py --kubernetes-validate
 fi
 # Fails (saying how to install it) when no kubectl with kustomize v4+ is found.

