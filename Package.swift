@@ -186,6 +186,7 @@ let package = Package(
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "AWSCore", "Exposition"]),
+        .testTarget(name: "ResourceTagsTests", dependencies: ["ResourceTags", "AWSServices", "AWSTestSupport"]),
         .testTarget(
             name: "ScrapePipelineTests",
             dependencies: [

@@ -1,6 +1,7 @@
-// libFuzzer target: the CloudWatch, ELB, ELBv2 and Tagging answer decoders (AWSClient *Coding), which turn a
-// parsed XML or JSON body into the client's output types. Compiled into one module with those AWSClient files,
-// because the decoders are internal. Also checks that the streamed GetMetricData decoder agrees with the tree one.
+// libFuzzer target: the CloudWatch, ELB, ELBv2 (load balancers and target groups) and Tagging answer decoders
+// (AWSClient *Coding), which turn a parsed XML or JSON body into the client's output types, and the target group
+// ARN's CloudWatch dimension. Compiled into one module with those AWSClient files, because the decoders are
+// internal. Also checks that the streamed GetMetricData decoder agrees with the tree one.
 import AWSCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -31,6 +32,14 @@ private func decodeQueryAnswers(_ root: AWSXMLElement) {
     _ = try? CloudWatchQueryCoding.getMetricDataOutput(result("GetMetricData"))
     _ = LoadBalancerQueryCoding.classicPage(result("DescribeLoadBalancers"))
     _ = LoadBalancerQueryCoding.v2Page(result("DescribeLoadBalancers"))
+    // The dimension value of every ARN the target group decoder let through, and of the raw texts it saw.
+    let targetGroups = LoadBalancerQueryCoding.targetGroupPage(result("DescribeTargetGroups"))
+    for group in targetGroups.targetGroups {
+        if let dimension = TargetGroup.dimensionValue(arn: group.arn), !group.arn.hasSuffix(dimension) {
+            fatalError("TargetGroup.dimensionValue is not the end of its ARN")
+        }
+        for arn in group.loadBalancerARNs { _ = TargetGroup.dimensionValue(arn: arn) }
+    }
     _ = LoadBalancerQueryCoding.tagDescriptions(result("DescribeTags"), key: "LoadBalancerName")
     _ = LoadBalancerQueryCoding.tagDescriptions(result("DescribeTags"), key: "ResourceArn")
 }
