@@ -186,7 +186,10 @@ let package = Package(
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "AWSCore", "Exposition"]),
-        .testTarget(name: "ResourceTagsTests", dependencies: ["ResourceTags", "AWSServices", "AWSTestSupport"]),
+        .testTarget(
+            name: "ResourceTagsTests",
+            dependencies: ["ResourceTags", "AWSServices", "AWSTestSupport", "ConfigFile", "KubernetesAPI"]
+        ),
         .testTarget(
             name: "ScrapePipelineTests",
             dependencies: [

@@ -36,7 +36,8 @@ public final class CloudWatchCollector: Sendable {
     private let sleepUntilDeadline: DeadlineSleep
     private let logger: Logger
     private let labelMemo = SampleLabelMemo()
-    private let elbTagsMemo = ElbTagsMemo()
+    private let elbTagsMemo = FamilyMemo()
+    private let targetGroupInfoMemo = FamilyMemo()
     private let warnedClashes = Mutex<Set<FamilyBuilder.Clash>>([])
     private let requestsOut = RequestsOut()
     /// The Kubernetes API source, when `kubernetes.enabled`; read (never awaited) when families are built.
@@ -262,6 +263,8 @@ public final class CloudWatchCollector: Sendable {
             elbTagsInfo: config.tagLabels.infoMetric,
             labelMemo: labelMemo,
             elbTagsMemo: elbTagsMemo,
+            targetGroupInfoMemo: targetGroupInfoMemo,
+            clusterLabel: config.tagLabels.kubernetes ? config.tagLabels.clusterLabel : nil,
             identities: KubernetesIdentityResolver(
                 kubernetes: kubernetes?.snapshot,
                 serviceLabels: config.kubernetes.serviceLabels

@@ -31,7 +31,9 @@ public struct ScrapePlan: Sendable {
             for target in config.targets(of: configRule) {
                 let planned = PlannedRule(configRule, target: target, matcher: matcher, arnPattern: arnPattern)
                 rules.append(planned)
-                if let kind = planned.loadBalancerKind { kinds[target, default: []].insert(kind) }
+                if !planned.loadBalancerKinds.isEmpty {
+                    kinds[target, default: []].formUnion(planned.loadBalancerKinds)
+                }
             }
         }
         self.rules = rules
