@@ -364,13 +364,20 @@ def show(stack: Stack) -> None:
     print(f"\n== {len(labelled)} service-labelled lines from {stack.exporter_url}/metrics (first 15) ==")
     for line in labelled[:15]:
         print("  " + line)
-    expr = ('sum by (namespace, service) ({__name__=~"aws_elb_request_count_sum|aws_applicationelb_request_count_sum'
-            '|aws_networkelb_new_flow_count_sum", service!=""})')
-    print(f"\n== Prometheus: {expr} ==")
-    rows = sorted((s["metric"].get("namespace", ""), s["metric"].get("service", ""), s["value"][1])
-                  for s in stack.query(expr))
-    for namespace, service, value in rows:
-        print(f"  {namespace}/{service}: {value} requests (NLB: new flows) per minute")
+    # One query per family, so each line names what it counts: requests for classic ELBs and ALBs, new flows for
+    # NLBs (which see connections, not requests).
+    families = [("aws_elb_request_count_sum", "requests"), ("aws_applicationelb_request_count_sum", "requests"),
+                ("aws_networkelb_new_flow_count_sum", "new flows")]
+    print('\n== Prometheus: sum by (namespace, service) (FAMILY{service!=""}) for '
+          + ", ".join(name for name, _ in families) + " ==")
+    rows = sorted((s["metric"].get("namespace", ""), s["metric"].get("service", ""), s["value"][1], unit)
+                  for name, unit in families
+                  for s in stack.query(f'sum by (namespace, service) ({name}{{service!=""}})'))
+    for namespace, service, value, unit in rows:
+        print(f"  {namespace}/{service}: {value} {unit} per minute")
+    # The graph link shows the three families together.
+    expr = ('sum by (namespace, service) ({__name__=~"' + "|".join(name for name, _ in families)
+            + '", service!=""})')
     try:
         groups = stack.api("/api/v1/rules")["groups"]
     except (OSError, ValueError):
