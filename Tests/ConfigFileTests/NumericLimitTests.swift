@@ -69,7 +69,7 @@ import Testing
     @Test func everyLimitIsDocumented() throws {
         let docs = try String(
             contentsOfFile: #filePath.replacingOccurrences(
-                of: "Tests/ExporterConfigTests/NumericLimitTests.swift",
+                of: "Tests/ConfigFileTests/NumericLimitTests.swift",
                 with: "docs/configuration.md"
             ),
             encoding: .utf8
