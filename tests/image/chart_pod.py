@@ -49,6 +49,8 @@ def main():
     # What the caller passed (the image's Env and the pod's), less this machine's PATH, plus the black hole.
     env = {key: value for key, value in os.environ.items() if key != "PATH"}
     env["AWS_ENDPOINT_URL"] = endpoint
+    # Resolved with this process's PATH: the command's environment has none (a pod's has only the image's).
+    command = [shutil.which(command[0]) or command[0], *command[1:]]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{args.port}"
     result = {"probes": [], "scrape_pending_after_probes": None, "exit_code": None, "log": ""}
