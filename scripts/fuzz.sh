@@ -131,7 +131,7 @@ common_flags+=(-Xcc -I"$yams/Sources/CYaml/include")
 build_start=$(date +%s)
 awscore_files=()
 for name in XMLReader AWSXMLElement JSONParser JSONReader JSONValue JSONWriter AWSError AWSErrorDecoder HTTPTransport AWSTimestamp \
-  CheckedTime QueryParameters; do
+  CheckedTime QueryParameters WhitespaceTrimming; do
   awscore_files+=("Sources/AWSCore/$name.swift")
 done
 # The AWSServices files the answer decoders need: all but the service clients, their settings and the shared credential

@@ -1,7 +1,12 @@
 public import AWSCore
 public import AWSSigV4
-public import Foundation
 public import Logging
+
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// Caches the temporary credentials of another provider and refreshes them before they expire.
 ///

@@ -1,6 +1,11 @@
 import AWSCore
 import AWSSigV4
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The instance profile's credentials from IMDSv2: the role name from
 /// `/latest/meta-data/iam/security-credentials/`, then that role's credentials.
@@ -14,7 +19,7 @@ struct IMDSCredentialProvider: CredentialProvider {
         var token = try await client.token(provider: Self.providerName)
         let roles = try await client.get(Self.credentialsPath, token: &token, provider: Self.providerName)
         guard
-            let role = roles.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }),
+            let role = roles.split(whereSeparator: \.isNewline).first.map({ $0.trimmingWhitespace() }),
             !role.isEmpty
         else {
             throw AWSError.credentials(

@@ -1,6 +1,11 @@
 public import AWSCore
-import Foundation
 public import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Finds the AWS region, in the order of the AWS SDKs (not botocore, which ignores `AWS_REGION`):
 /// the explicit setting, `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's `region`, and finally the
@@ -37,7 +42,7 @@ public enum RegionResolver {
                     "/latest/meta-data/placement/region",
                     token: &token,
                     provider: "RegionResolver"
-                ).trimmingCharacters(in: .whitespacesAndNewlines)
+                ).trimmingWhitespace(newlines: true)
                 if !region.isEmpty {
                     logger.debug("AWS region from instance metadata", metadata: ["region": "\(region)"])
                     return region
@@ -64,7 +69,7 @@ public enum RegionResolver {
     }
 
     private static func nonEmpty(_ value: String?) -> String? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = value?.trimmingWhitespace(), !value.isEmpty else { return nil }
         return value
     }
 }

@@ -3,9 +3,14 @@ import AWSServices
 import ArgumentParser
 import ConfigFile
 import ExporterServer
-import Foundation
 import Logging
 import ScrapePipeline
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Runs the exporter: `cloudwatch-tag-exporter <port> <config.yml>` (upstream style) or with flags.
 struct Serve: AsyncParsableCommand {
