@@ -184,7 +184,7 @@ let package = Package(
             dependencies: ["AWSServices", "AWSCore", "AWSTestSupport"]
         ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
-        .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
+        .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "AWSCore", "Exposition"]),
         .testTarget(
             name: "ResourceTagsTests",

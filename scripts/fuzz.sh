@@ -24,7 +24,7 @@ set -euo pipefail
 script=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.."
 
-all_targets=(xml-reader json-parser aws-error aws-responses config-loader http-inputs)
+all_targets=(xml-reader json-parser aws-error aws-responses config-loader java-pattern http-inputs)
 seconds=30
 jobs=1
 build_only=0
@@ -131,7 +131,7 @@ common_flags+=(-Xcc -I"$yams/Sources/CYaml/include")
 build_start=$(date +%s)
 awscore_files=()
 for name in XMLReader AWSXMLElement JSONParser JSONReader JSONValue JSONWriter AWSError AWSErrorDecoder HTTPTransport AWSTimestamp \
-  CheckedTime QueryParameters; do
+  CheckedTime QueryParameters WhitespaceTrimming; do
   awscore_files+=("Sources/AWSCore/$name.swift")
 done
 # The AWSServices files the answer decoders need: all but the service clients, their settings, the API protocols
@@ -170,6 +170,7 @@ fuzzer json-parser AWSCore AWSSigV4 -- Fuzz/Targets/JSONParserFuzz.swift
 fuzzer aws-error AWSCore AWSSigV4 -- Fuzz/Targets/AWSErrorFuzz.swift
 fuzzer aws-responses AWSCore AWSSigV4 -- Fuzz/Targets/AWSResponsesFuzz.swift "${awsservices_files[@]}"
 fuzzer config-loader ConfigFile Yams CYaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
+fuzzer java-pattern ConfigFile Yams CYaml -- Fuzz/Targets/JavaPatternFuzz.swift
 fuzzer http-inputs Exposition AWSCore AWSSigV4 -- Fuzz/Targets/HTTPInputsFuzz.swift Sources/ExporterServer/MetricsRequest.swift \
   Sources/ExporterServer/StatusFormat.swift Sources/ExporterServer/HTMLText.swift
 echo "fuzz: targets built in $(($(date +%s) - build_start)) s"
