@@ -62,7 +62,7 @@ public enum ExporterApplication {
             server: .guarded(limits: limits, store: webConfig),
             configuration: ApplicationConfiguration(address: .hostname(address.host, port: address.port)),
             services: [
-                TagRefreshService(state: state), KubernetesWatchService(state: state),
+                RuntimeBackgroundService.tagRefresh(state), RuntimeBackgroundService.kubernetesWatch(state),
                 ReloadSignalService(state: state),
             ],
             logger: logger
