@@ -45,6 +45,7 @@ let package = Package(
         .target(
             name: "AWSCore",
             dependencies: [
+                "AsyncCoordination",
                 "AWSSigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -140,6 +141,7 @@ let package = Package(
         .target(
             name: "KubernetesAPI",
             dependencies: [
+                "AsyncCoordination",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
