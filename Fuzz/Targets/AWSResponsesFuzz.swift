@@ -1,7 +1,7 @@
 // libFuzzer target: the CloudWatch, ELB, ELBv2 (load balancers and target groups) and Tagging answer decoders
 // (AWSClient *Coding), which turn a parsed XML or JSON body into the client's output types, and the target group
 // ARN's CloudWatch dimension. Compiled into one module with those AWSClient files, because the decoders are
-// internal. Also checks that the streamed GetMetricData decoder agrees with the tree one.
+// internal. Also checks that the streamed GetMetricData and ListMetrics decoders agree with the tree ones.
 import AWSCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -13,6 +13,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         decodeJSONAnswers(body)
     }
     checkStreamedMetricData(bytes)
+    checkStreamedListMetrics(bytes)
     return 0
 }
 
@@ -22,6 +23,14 @@ private func checkStreamedMetricData(_ bytes: [UInt8]) {
     let streamed = try? CloudWatchJSONCoding.getMetricDataOutput(bytes: bytes)
     let tree = (try? JSONValue.parse(bytes)).flatMap { try? CloudWatchJSONCoding.getMetricDataOutput($0) }
     if streamed != tree { fatalError("GetMetricData: the streamed decoder and the tree decoder disagree") }
+}
+
+/// The ListMetrics page decoded as it is read (names repeated in a page kept once) must equal the tree decoder's
+/// answer on the same bytes, or fail where that fails; a difference is a finding.
+private func checkStreamedListMetrics(_ bytes: [UInt8]) {
+    let streamed = try? CloudWatchJSONCoding.listMetricsOutput(bytes: bytes)
+    let tree = (try? JSONValue.parse(bytes)).flatMap { try? CloudWatchJSONCoding.listMetricsOutput($0) }
+    if streamed != tree { fatalError("ListMetrics: the streamed decoder and the tree decoder disagree") }
 }
 
 /// Every Query decoder, on the `<ActionResult>` element as AWSServiceCaller hands it over (or the root).
