@@ -44,7 +44,7 @@ step "rules, dashboards, manifests" bash scripts/check-ops.sh
 step "end-to-end through Prometheus" python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter
 step "end-to-end through Prometheus, two regions" \
   python3 tests/e2e/e2e.py --exporter .build/debug/cloudwatch-tag-exporter --regions us-east-1,eu-west-1
-step "chaos run (throttling, silent AWS, malformed answers, reload storm, 2-minute soak)" \
+step "chaos run (throttling, silent AWS, malformed answers, reload storm, 150 s soak)" \
   python3 tests/chaos/chaos.py --exporter .build/debug/cloudwatch-tag-exporter
 step "container image (scripts/build-image.sh, pytest)" python3 -m pytest -q tests/image
 step "fuzzing (30 s per target, two side by side)" bash scripts/fuzz.sh --seconds 30 --parallel 2
