@@ -45,6 +45,7 @@ let package = Package(
         .target(
             name: "AWSCore",
             dependencies: [
+                "AsyncCoordination",
                 "AWSSigV4",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -140,6 +141,7 @@ let package = Package(
         .target(
             name: "KubernetesAPI",
             dependencies: [
+                "AsyncCoordination",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -184,8 +186,12 @@ let package = Package(
             dependencies: ["AWSServices", "AWSCore", "AWSTestSupport"]
         ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
-        .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"]),
+        .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "AWSCore", "Exposition"]),
+        .testTarget(
+            name: "ResourceTagsTests",
+            dependencies: ["ResourceTags", "AWSServices", "AWSTestSupport", "ConfigFile", "KubernetesAPI"]
+        ),
         .testTarget(
             name: "ScrapePipelineTests",
             dependencies: [
@@ -202,6 +208,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -75,7 +75,7 @@ def write(target: str, name: str, data: bytes, seen: set[str]) -> None:
 
 def yaml_in_tests() -> list[str]:
     documents = []
-    for path in sorted((ROOT / "Tests" / "ExporterConfigTests").glob("*.swift")):
+    for path in sorted((ROOT / "Tests" / "ConfigFileTests").glob("*.swift")):
         for block in re.findall(r'"""\n(.*?)\n\s*"""', path.read_text(), flags=re.S):
             lines = block.splitlines()
             indent = min((len(line) - len(line.lstrip()) for line in lines if line.strip()), default=0)

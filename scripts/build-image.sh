@@ -77,6 +77,26 @@ if [ "$mode" = build-args ]; then
   exit 0
 fi
 
+# Checked before the build too.
+tag=${tag:-cloudwatch-tag-exporter:$version}
+case $tag in
+  *:*) ;;
+  *) echo "build-image: --tag must be NAME:VERSION" >&2; exit 2 ;;
+esac
+
+# --- The tools ------------------------------------------------------------------------------------------------------
+# Every tool this mode needs is checked before the release build, which takes minutes: a missing buildah found only
+# after it would waste them. All missing ones are named at once.
+tools=(swift strip readelf ldd)
+if [ "$mode" = image ]; then tools+=(buildah zstd python3); fi
+missing=()
+for tool in "${tools[@]}"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+[ -s /etc/ssl/certs/ca-certificates.crt ] || missing+=("ca-certificates (/etc/ssl/certs/ca-certificates.crt)")
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "build-image: missing before the build: ${missing[*]}; scripts/install-deps.sh installs them" >&2
+  exit 1
+fi
+
 # --- The binary -----------------------------------------------------------------------------------------------------
 # The values reach the CBuildInfo C target through a header in .build (never the source tree, which stays clean). The
 # -I path is the same on every build, so a new revision recompiles one C file and relinks; a changing -D would
@@ -139,12 +159,6 @@ if [ "$mode" = rootfs ]; then
 fi
 
 # --- The image ------------------------------------------------------------------------------------------------------
-command -v buildah >/dev/null || { echo "build-image: buildah not installed (scripts/install-deps.sh)" >&2; exit 1; }
-tag=${tag:-cloudwatch-tag-exporter:$version}
-case $tag in
-  *:*) ;;
-  *) echo "build-image: --tag must be NAME:VERSION" >&2; exit 2 ;;
-esac
 # The name in the archive is the full reference a cluster resolves the short one to (Kubernetes and containerd read
 # `cloudwatch-tag-exporter:0.1.0` as docker.io/library/cloudwatch-tag-exporter:0.1.0), so an archive loaded with
 # `kind load image-archive` or `k3d image import` is found by the manifests' image name.

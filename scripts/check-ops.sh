@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Offline checks for the ops artefacts: rules/, dashboards/, config/ (web-config.yml too), deploy/, docs/runbook.md.
+# Offline checks for the ops artefacts: rules/, dashboards/, config/ (web-config.yml too), deploy/ (IAM policies,
+# manifests, examples), docs/runbook.md.
 # Includes tests/ops/check_config_coverage.py: every aws_* family a rule or dashboard reads is collected by config/.
 #
 #   bash scripts/check-ops.sh            # run every check; the last line is "N passed, M failed"
@@ -123,6 +124,8 @@ if require "$PROMTOOL" "promtool"; then
     run "promtool check web-config (config/web-config.yml)" "$PROMTOOL" check web-config config/web-config.yml
     run "dashboard queries parse (promtool)" python3 tests/ops/check_dashboard_promql.py "$PROMTOOL"
     run "PrometheusRule spec passes promtool check rules" prometheusrule_spec_valid
+    run "deploy/examples: KEDA and prometheus-adapter shapes, queries evaluated (tests/ops/check_examples.py)" \
+        python3 tests/ops/check_examples.py "$PROMTOOL"
 fi
 run "every rule tested, alert conventions, runbook anchors" python3 tests/ops/check_rules.py
 run "dashboard linter (scripts/lint_dashboards.py)" python3 scripts/lint_dashboards.py dashboards
@@ -131,13 +134,17 @@ run "shipped configs feed every rule and panel (tests/ops/check_config_coverage.
 run "self-tests (dashboard linter, config coverage)" python3 -m unittest discover -s tests/ops -p 'test_*.py'
 run "generated manifests in sync (scripts/gen_manifests.py --check)" python3 scripts/gen_manifests.py --check
 run "manifest cross-checks" python3 tests/ops/check_manifests.py
+run "IAM policies grant what the exporter calls (tests/ops/check_iam.py)" python3 tests/ops/check_iam.py
 if require kubernetes-validate "kubernetes-validate (pip install kubernetes-validate, or --install)"; then
     run "kubernetes-validate --strict (built-in kinds)" kubernetes-validate --strict --quiet \
         deploy/kubernetes/serviceaccount.yaml deploy/kubernetes/configmap.yaml deploy/kubernetes/deployment.yaml \
-        deploy/kubernetes/service.yaml deploy/kubernetes/grafana-dashboards.yaml
+        deploy/kubernetes/service.yaml deploy/kubernetes/grafana-dashboards.yaml deploy/examples/hpa-prometheus-adapter.yaml
+    run "kubernetes-validate --strict (deploy/kubernetes-api rendered, base objects included)" \
+        python3 tests/ops/check_kustomize.py --kubernetes-validate
 fi
 # Fails (saying how to install it) when no kubectl with kustomize v4+ is found.
-run "kubectl kustomize deploy/kubernetes renders every resource, labels and image" python3 tests/ops/check_kustomize.py
+run "kubectl kustomize deploy/kubernetes and deploy/kubernetes-api (RBAC, token, config)" \
+    python3 tests/ops/check_kustomize.py
 
 if ((failed)); then
     echo "failed: ${failures[*]}"

@@ -4,7 +4,8 @@
 # Usage: scripts/fuzz.sh [--seconds N] [--target NAME]... [--jobs N] [--build-only] [--list]
 #   --seconds N    fuzz each target for N seconds (default 30)
 #   --target NAME  only this target; repeatable (default: all, see --list)
-#   --jobs N       libFuzzer -jobs=N -workers=N (default 1: one core; the machine is shared)
+#   --jobs N       libFuzzer -jobs=N -workers=N per target (default 1: one core per target)
+#   --parallel N   run N targets side by side (default 1; the test command uses 2, one per core)
 #   --build-only   build the targets, do not run them
 #   --list         print the target names and exit
 #
@@ -24,9 +25,10 @@ set -euo pipefail
 script=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.."
 
-all_targets=(xml-reader json-parser aws-error aws-responses config-loader http-inputs)
+all_targets=(xml-reader json-parser aws-error aws-responses config-loader java-pattern http-inputs)
 seconds=30
 jobs=1
+parallel=1
 build_only=0
 targets=()
 
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=${2:?--seconds needs a value}; shift 2 ;;
     --target) targets+=("${2:?--target needs a name}"); shift 2 ;;
     --jobs) jobs=${2:?--jobs needs a value}; shift 2 ;;
+    --parallel) parallel=${2:?--parallel needs a value}; shift 2 ;;
     --build-only) build_only=1; shift ;;
     --list) printf '%s\n' "${all_targets[@]}"; exit 0 ;;
     -h | --help) usage; exit 0 ;;
@@ -52,6 +55,7 @@ for target in "${targets[@]}"; do
 done
 case $seconds in '' | *[!0-9]*) echo "fuzz: --seconds wants a whole number" >&2; exit 2 ;; esac
 case $jobs in '' | *[!0-9]* | 0) echo "fuzz: --jobs wants a positive whole number" >&2; exit 2 ;; esac
+case $parallel in '' | *[!0-9]* | 0) echo "fuzz: --parallel wants a positive whole number" >&2; exit 2 ;; esac
 
 out=$PWD/.build-fuzz
 lib=$out/lib
@@ -131,7 +135,7 @@ common_flags+=(-Xcc -I"$yams/Sources/CYaml/include")
 build_start=$(date +%s)
 awscore_files=()
 for name in XMLReader AWSXMLElement JSONParser JSONReader JSONValue JSONWriter AWSError AWSErrorDecoder HTTPTransport AWSTimestamp \
-  CheckedTime QueryParameters; do
+  CheckedTime QueryParameters WhitespaceTrimming; do
   awscore_files+=("Sources/AWSCore/$name.swift")
 done
 # The AWSServices files the answer decoders need: all but the service clients, their settings, the API protocols
@@ -170,6 +174,7 @@ fuzzer json-parser AWSCore AWSSigV4 -- Fuzz/Targets/JSONParserFuzz.swift
 fuzzer aws-error AWSCore AWSSigV4 -- Fuzz/Targets/AWSErrorFuzz.swift
 fuzzer aws-responses AWSCore AWSSigV4 -- Fuzz/Targets/AWSResponsesFuzz.swift "${awsservices_files[@]}"
 fuzzer config-loader ConfigFile Yams CYaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
+fuzzer java-pattern ConfigFile Yams CYaml -- Fuzz/Targets/JavaPatternFuzz.swift
 fuzzer http-inputs Exposition AWSCore AWSSigV4 -- Fuzz/Targets/HTTPInputsFuzz.swift Sources/ExporterServer/MetricsRequest.swift \
   Sources/ExporterServer/StatusFormat.swift Sources/ExporterServer/HTMLText.swift
 echo "fuzz: targets built in $(($(date +%s) - build_start)) s"
@@ -183,42 +188,64 @@ max_len=${FUZZ_MAX_LEN:-16384}
 export SWIFT_BACKTRACE=enable=no
 timeout_seconds=10
 rss_limit_mb=2048
-failed=()
-summary=()
-for target in "${targets[@]}"; do
-  corpus=$out/corpus/$target
-  seeds=$PWD/Fuzz/Corpus/$target
-  crashes=$out/crashes/$target/
-  log=$out/logs/$target.log
-  mkdir -p "$corpus" "$crashes" "$seeds"
-  args=(-max_total_time="$seconds" -timeout="$timeout_seconds" -rss_limit_mb="$rss_limit_mb" -max_len="$max_len"
-    -artifact_prefix="$crashes" -print_final_stats=1)
+# One target's run: its summary line goes to $out/logs/<target>.result, its output to $out/logs/<target>.log.
+fuzz_target() {
+  local target=$1
+  local corpus=$out/corpus/$target
+  local seeds=$PWD/Fuzz/Corpus/$target
+  local crashes=$out/crashes/$target/
+  local log=$out/logs/$target.log
+  local workdir=$out/logs/$target.jobs
+  mkdir -p "$corpus" "$crashes" "$seeds" "$workdir"
+  local args=(-max_total_time="$seconds" -timeout="$timeout_seconds" -rss_limit_mb="$rss_limit_mb"
+    -max_len="$max_len" -artifact_prefix="$crashes" -print_final_stats=1)
   [ ! -f "Fuzz/Dictionaries/$target.dict" ] || args+=(-dict="$PWD/Fuzz/Dictionaries/$target.dict")
   if [ "$jobs" -gt 1 ]; then args+=(-jobs="$jobs" -workers="$jobs"); fi
-  stamp=$out/logs/$target.start
+  local stamp=$out/logs/$target.start
   touch "$stamp"
-  echo
   echo "==> fuzz $target for ${seconds}s (seeds Fuzz/Corpus/$target, new inputs $corpus)"
-  status=0
-  # -jobs writes one fuzz-N.log per job into the working directory; keep them next to the main log. The outer
-  # timeout is a backstop should libFuzzer itself not stop.
-  (cd "$out/logs" && rm -f fuzz-*.log &&
+  local status=0
+  # -jobs writes one fuzz-N.log per job into the working directory (one per target, as targets may run side by
+  # side); keep them next to the main log. The outer timeout is a backstop should libFuzzer itself not stop.
+  (cd "$workdir" && rm -f fuzz-*.log &&
     timeout --kill-after=30 $((seconds + 300)) "$bin/$target" "${args[@]}" "$corpus" "$seeds") \
     >"$log" 2>&1 || status=$?
-  [ "$jobs" -le 1 ] || cat "$out"/logs/fuzz-*.log >>"$log" 2>/dev/null || true
-  runs=$(grep -h '^stat::number_of_executed_units' "$log" | awk '{s += $2} END {print s + 0}')
-  coverage=$(grep -ho 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1)
+  [ "$jobs" -le 1 ] || cat "$workdir"/fuzz-*.log >>"$log" 2>/dev/null || true
+  local runs coverage found
+  runs=$( (grep -h '^stat::number_of_executed_units' "$log" || true) | awk '{s += $2} END {print s + 0}')
+  coverage=$( (grep -ho 'cov: [0-9]* ft: [0-9]*' "$log" || true) | tail -1)
   found=$(find "$crashes" -type f -newer "$stamp" | sort)
   if [ "$status" -ne 0 ] || [ -n "$found" ]; then
-    failed+=("$target")
-    summary+=("$target: FAILED (exit $status) after $runs runs, ${coverage:-no coverage line}")
+    echo "FAILED $target: FAILED (exit $status) after $runs runs, ${coverage:-no coverage line}" >"$out/logs/$target.result"
     echo "fuzz: $target FAILED (exit $status); the end of $log:"
     tail -n 60 "$log"
     for input in $found; do echo "fuzz: failing input: $input"; done
   else
-    summary+=("$target: ok, $runs runs in ${seconds}s, ${coverage:-no coverage line}, corpus $(find "$corpus" -type f | wc -l) new files")
+    echo "ok $target: ok, $runs runs in ${seconds}s, ${coverage:-no coverage line}, corpus $(find "$corpus" -type f | wc -l) new files" >"$out/logs/$target.result"
     echo "fuzz: $target ok: $runs runs, $coverage"
   fi
+}
+
+# Targets run --parallel at a time (each on one core unless --jobs); a target's output is printed when it ends.
+running=0
+for target in "${targets[@]}"; do
+  rm -f "$out/logs/$target.result"
+  if [ "$running" -ge "$parallel" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  { fuzz_target "$target" >"$out/logs/$target.out" 2>&1; cat "$out/logs/$target.out"; } &
+  running=$((running + 1))
+done
+wait || true
+failed=()
+summary=()
+for target in "${targets[@]}"; do
+  result=$(cat "$out/logs/$target.result" 2>/dev/null || echo "FAILED $target: FAILED (no result)")
+  case $result in
+    FAILED*) failed+=("$target") ;;
+  esac
+  summary+=("${result#* }")
 done
 
 echo

@@ -4,6 +4,9 @@
   deploy/kubernetes/prometheusrule.yaml      <- rules/cloudwatch-tag-exporter.rules.yml + .alerts.yml
   deploy/kubernetes/configmap.yaml           <- config/elb-classic.yml
   deploy/kubernetes/grafana-dashboards.yaml  <- dashboards/*.json (ConfigMap for the Grafana sidecar)
+  deploy/kubernetes-api/configmap.yaml
+                                             <- config/elb-classic.yml + a `kubernetes:` section (a patch of the
+                                                base's ConfigMap for the Kubernetes API overlay)
 
 Usage (from the repository root):
   python3 scripts/gen_manifests.py          # rewrite the files
@@ -80,6 +83,31 @@ def config_map() -> str:
     return HEADER.format(source=CONFIG_FILE) + _dump(obj)
 
 
+# Appended to the base's config for the deploy/kubernetes-api overlay (the exporter's own YAML keys;
+# docs/kubernetes.md).
+KUBERNETES_SECTION = """
+# Added for deploy/kubernetes-api by scripts/gen_manifests.py: map load balancers and target groups to
+# their Services through the Kubernetes API (in cluster: the service account token, its CA and
+# KUBERNETES_SERVICE_HOST; RBAC in clusterrole.yaml).
+kubernetes:
+  enabled: true
+  # Service labels to put on samples as label_<sanitised key>, like kube-state-metrics' allowlist:
+  # service_labels: [app.kubernetes.io/name, team]
+"""
+
+
+def kubernetes_api_config_patch() -> str:
+    obj = {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "cloudwatch-tag-exporter-config"},
+        "data": {"config.yml": _read(CONFIG_FILE).rstrip("\n") + "\n" + KUBERNETES_SECTION},
+    }
+    return (HEADER.format(source=CONFIG_FILE + " + KUBERNETES_SECTION in scripts/gen_manifests.py")
+            + "# A strategic merge patch of the base's ConfigMap (deploy/kubernetes-api/kustomization.yaml).\n"
+            + _dump(obj))
+
+
 def dashboards_config_map() -> str:
     names = sorted(n for n in os.listdir(os.path.join(ROOT, DASHBOARD_DIR)) if n.endswith(".json"))
     data = {}
@@ -103,6 +131,7 @@ OUTPUTS = {
     "deploy/kubernetes/prometheusrule.yaml": prometheus_rule,
     "deploy/kubernetes/configmap.yaml": config_map,
     "deploy/kubernetes/grafana-dashboards.yaml": dashboards_config_map,
+    "deploy/kubernetes-api/configmap.yaml": kubernetes_api_config_patch,
 }
 
 

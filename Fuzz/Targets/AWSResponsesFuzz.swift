@@ -1,6 +1,7 @@
-// libFuzzer target: the CloudWatch, ELB, ELBv2 and Tagging answer decoders (AWSClient *Coding), which turn a
-// parsed XML or JSON body into the client's output types. Compiled into one module with those AWSClient files,
-// because the decoders are internal. Also checks that the streamed GetMetricData decoder agrees with the tree one.
+// libFuzzer target: the CloudWatch, ELB, ELBv2 (load balancers and target groups) and Tagging answer decoders
+// (AWSClient *Coding), which turn a parsed XML or JSON body into the client's output types, and the target group
+// ARN's CloudWatch dimension. Compiled into one module with those AWSClient files, because the decoders are
+// internal. Also checks that the streamed GetMetricData and ListMetrics decoders agree with the tree ones.
 import AWSCore
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -12,6 +13,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         decodeJSONAnswers(body)
     }
     checkStreamedMetricData(bytes)
+    checkStreamedListMetrics(bytes)
     return 0
 }
 
@@ -23,6 +25,14 @@ private func checkStreamedMetricData(_ bytes: [UInt8]) {
     if streamed != tree { fatalError("GetMetricData: the streamed decoder and the tree decoder disagree") }
 }
 
+/// The ListMetrics page decoded as it is read (names repeated in a page kept once) must equal the tree decoder's
+/// answer on the same bytes, or fail where that fails; a difference is a finding.
+private func checkStreamedListMetrics(_ bytes: [UInt8]) {
+    let streamed = try? CloudWatchJSONCoding.listMetricsOutput(bytes: bytes)
+    let tree = (try? JSONValue.parse(bytes)).flatMap { try? CloudWatchJSONCoding.listMetricsOutput($0) }
+    if streamed != tree { fatalError("ListMetrics: the streamed decoder and the tree decoder disagree") }
+}
+
 /// Every Query decoder, on the `<ActionResult>` element as AWSServiceCaller hands it over (or the root).
 private func decodeQueryAnswers(_ root: AWSXMLElement) {
     func result(_ action: String) -> AWSXMLElement { root.child("\(action)Result") ?? root }
@@ -31,6 +41,14 @@ private func decodeQueryAnswers(_ root: AWSXMLElement) {
     _ = try? CloudWatchQueryCoding.getMetricDataOutput(result("GetMetricData"))
     _ = LoadBalancerQueryCoding.classicPage(result("DescribeLoadBalancers"))
     _ = LoadBalancerQueryCoding.v2Page(result("DescribeLoadBalancers"))
+    // The dimension value of every ARN the target group decoder let through, and of the raw texts it saw.
+    let targetGroups = LoadBalancerQueryCoding.targetGroupPage(result("DescribeTargetGroups"))
+    for group in targetGroups.targetGroups {
+        if let dimension = TargetGroup.dimensionValue(arn: group.arn), !group.arn.hasSuffix(dimension) {
+            fatalError("TargetGroup.dimensionValue is not the end of its ARN")
+        }
+        for arn in group.loadBalancerARNs { _ = TargetGroup.dimensionValue(arn: arn) }
+    }
     _ = LoadBalancerQueryCoding.tagDescriptions(result("DescribeTags"), key: "LoadBalancerName")
     _ = LoadBalancerQueryCoding.tagDescriptions(result("DescribeTags"), key: "ResourceArn")
 }

@@ -1,6 +1,11 @@
 import AWSSigV4
-public import Foundation
 public import Logging
+
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// Calls one AWS service: builds the request, signs every attempt afresh, sends it, retries with backoff,
 /// decodes errors and reports each attempt to the ``AWSCallObserver``.

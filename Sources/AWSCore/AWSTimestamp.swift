@@ -1,5 +1,10 @@
 import AWSSigV4
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// AWS timestamp formats: ISO 8601 UTC for Query and XML, epoch seconds for JSON.
 ///

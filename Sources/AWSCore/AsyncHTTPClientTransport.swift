@@ -1,3 +1,4 @@
+import AsyncCoordination
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
@@ -30,7 +31,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     public init(connectTimeout: Duration = .seconds(5), connectionsPerHost: Int = 10) {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: TimeAmount(connectTimeout)),
+            timeout: .init(connect: .nanoseconds(connectTimeout.saturatingNanoseconds)),
             decompression: .disabled
         )
         configuration.connectionPool = .init(
@@ -51,6 +52,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         Task { try? await client.shutdown() }
     }
 
+    /// Whether ``shutdown()`` was called.
+    public var isShutdown: Bool { isShutDown.withLock { $0 } }
+
     /// Closes the pooled connections; later calls do nothing.
     public func shutdown() async throws {
         let first = isShutDown.withLock { shutDown in
@@ -68,7 +72,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             outgoing.body = .bytes(ByteBuffer(bytes: request.body))
         }
         do {
-            let response = try await client.execute(outgoing, timeout: TimeAmount(timeout))
+            let response = try await client.execute(outgoing, timeout: .nanoseconds(timeout.saturatingNanoseconds))
             let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
             return HTTPResponse(
                 status: Int(response.status.code),
@@ -82,20 +86,6 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         } catch {
             throw HTTPTransportError(kind: .connection, message: String(describing: error))
         }
-    }
-}
-
-extension TimeAmount {
-    /// Converts without trapping: durations past what `Int64` nanoseconds hold (292 years) saturate.
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        guard !overflow else {
-            self = .nanoseconds(seconds < 0 ? .min : .max)
-            return
-        }
-        let (total, sumOverflow) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-        self = .nanoseconds(sumOverflow ? (seconds < 0 ? .min : .max) : total)
     }
 }
 

@@ -1,4 +1,8 @@
-public import Foundation
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// Conversions of times read from outside (config values, HTTP headers, AWS answers) that cannot trap.
 ///

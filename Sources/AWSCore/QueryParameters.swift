@@ -1,5 +1,10 @@
 import AWSSigV4
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The parameters of an awsQuery request, in the order they are added, flattened to `Name.member.N.Field=value`
 /// pairs as the Query protocol wants them.
@@ -114,6 +119,6 @@ public enum FormEncoding {
 
     private static func unescape(_ text: String) -> String {
         // `+` is a space in form bodies; everything else is ordinary percent-decoding.
-        String(decoding: URIEncoding.decode(Array(text.replacingOccurrences(of: "+", with: " ").utf8)), as: UTF8.self)
+        String(decoding: URIEncoding.decode(Array(text.replacing("+", with: " ").utf8)), as: UTF8.self)
     }
 }

@@ -1,8 +1,13 @@
 public import AWSCore
 public import AWSSigV4
 import AsyncCoordination
-public import Foundation
 public import Logging
+
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// Caches the temporary credentials of another provider and refreshes them before they expire.
 ///

@@ -1,6 +1,11 @@
 import AWSCore
 import AWSSigV4
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Credentials from the ECS task role endpoint or EKS Pod Identity agent.
 ///

@@ -1,7 +1,12 @@
 public import AWSCore
 public import AWSSigV4
-public import Foundation
 public import Logging
+
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// The default credential chain, in the order of the AWS SDKs:
 ///

@@ -1,5 +1,10 @@
 import AWSCore
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A minimal EC2 instance metadata client that speaks IMDSv2 only.
 ///
@@ -46,7 +51,7 @@ struct IMDSClient: Sendable {
             provider: provider,
             what: "the IMDSv2 token request (PUT \(endpoint)/latest/api/token; IMDSv1 is not used)"
         )
-        let token = String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = String(decoding: response.body, as: UTF8.self).trimmingWhitespace(newlines: true)
         guard response.status == 200, !token.isEmpty else {
             throw AWSError.credentials(
                 service: "imds",

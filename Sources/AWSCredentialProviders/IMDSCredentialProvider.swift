@@ -1,6 +1,11 @@
 import AWSCore
 import AWSSigV4
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The instance profile's credentials from IMDSv2: the role name from
 /// `/latest/meta-data/iam/security-credentials/`, then that role's credentials.
@@ -19,7 +24,7 @@ struct IMDSCredentialProvider: CredentialProvider {
             deadline: deadline
         )
         guard
-            let role = roles.split(whereSeparator: \.isNewline).first.map({ $0.trimmingCharacters(in: .whitespaces) }),
+            let role = roles.split(whereSeparator: \.isNewline).first.map({ $0.trimmingWhitespace() }),
             !role.isEmpty
         else {
             throw AWSError.credentials(

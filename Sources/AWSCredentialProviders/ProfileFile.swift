@@ -1,4 +1,10 @@
-import Foundation
+import AWSCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The sections of one AWS shared config or credentials file (INI style), keyed by profile name.
 ///
@@ -22,14 +28,14 @@ struct ProfileFile: Sendable, Equatable {
         var bareSections: [String: [String: String]] = [:]
         var currentIsBare = false
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else {
                     current = nil
                     continue
                 }
-                let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                let name = line.dropFirst().dropLast().trimmingWhitespace()
                 (current, currentIsBare) = Self.profileName(section: name, kind: kind)
                 if let current {
                     if currentIsBare {
@@ -43,8 +49,8 @@ struct ProfileFile: Sendable, Equatable {
             guard let profile = current, let first = rawLine.first, first != " ", first != "\t",
                 let equals = line.firstIndex(of: "=")
             else { continue }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let key = line[..<equals].trimmingWhitespace().lowercased()
+            let value = line[line.index(after: equals)...].trimmingWhitespace()
             guard !key.isEmpty, !value.isEmpty else { continue }
             if currentIsBare {
                 bareSections[profile, default: [:]][key] = value
@@ -72,7 +78,7 @@ struct ProfileFile: Sendable, Equatable {
         case .config:
             if section == "default" { return ("default", false) }
             if section.hasPrefix("profile ") || section.hasPrefix("profile\t") {
-                let name = section.dropFirst("profile".count).trimmingCharacters(in: .whitespaces)
+                let name = section.dropFirst("profile".count).trimmingWhitespace()
                 return (name.isEmpty ? nil : name, false)
             }
             // Other typed sections (`sso-session x`, `services x`) are not profiles.

@@ -1,6 +1,11 @@
 public import AWSCore
-import Foundation
 public import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Finds the AWS region, in the order of the AWS SDKs (not botocore, which ignores `AWS_REGION`):
 /// the explicit setting, `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's `region`, and finally the
@@ -43,7 +48,7 @@ public enum RegionResolver {
                     token: &token,
                     provider: "RegionResolver",
                     deadline: deadline
-                ).trimmingCharacters(in: .whitespacesAndNewlines)
+                ).trimmingWhitespace(newlines: true)
                 if !region.isEmpty {
                     logger.debug("AWS region from instance metadata", metadata: ["region": "\(region)"])
                     return region
@@ -70,7 +75,7 @@ public enum RegionResolver {
     }
 
     private static func nonEmpty(_ value: String?) -> String? {
-        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = value?.trimmingWhitespace(), !value.isEmpty else { return nil }
         return value
     }
 }

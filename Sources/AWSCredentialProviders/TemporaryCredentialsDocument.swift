@@ -1,6 +1,11 @@
 import AWSCore
 import AWSSigV4
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The JSON document the container endpoint and IMDS return:
 /// `{"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}` (IMDS adds `Code`, `Type`, `LastUpdated`).

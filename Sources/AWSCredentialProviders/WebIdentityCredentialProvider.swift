@@ -1,6 +1,11 @@
 import AWSCore
 import AWSSigV4
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Credentials from `AssumeRoleWithWebIdentity` with the OIDC token in a file, as EKS IRSA sets up
 /// (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME`) or a profile's
@@ -64,9 +69,7 @@ struct WebIdentityCredentialProvider: CredentialProvider {
     func credentials(deadline: ContinuousClock.Instant?) async throws -> AWSCredentials {
         let token: String
         do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
-                in: .whitespacesAndNewlines
-            )
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingWhitespace(newlines: true)
         } catch {
             throw AWSError.credentials(
                 provider: "WebIdentityCredentials",

@@ -35,8 +35,14 @@ public protocol LoadBalancerV2API: Sendable {
         pageSize: Int?,
         deadline: ContinuousClock.Instant?
     ) async throws -> LoadBalancerV2Page
-    /// The tags of the given load balancer ARNs, in batches of 20.
+    /// The tags of the given load balancer or target group ARNs, in batches of 20.
     func describeTags(resourceARNs: [String], deadline: ContinuousClock.Instant?) async throws -> [String: [AWSTag]]
+    /// One page of DescribeTargetGroups.
+    func describeTargetGroups(
+        marker: String?,
+        pageSize: Int?,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> TargetGroupPage
 }
 
 /// The Resource Groups Tagging API operation `aws_tag_select` rules call.

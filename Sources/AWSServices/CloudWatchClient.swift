@@ -1,5 +1,10 @@
 public import AWSCore
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// CloudWatch's read operations: ListMetrics, GetMetricStatistics and GetMetricData (one page per call).
 ///

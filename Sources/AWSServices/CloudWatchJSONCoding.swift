@@ -1,5 +1,10 @@
 import AWSCore
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// CloudWatch requests and answers in JSON 1.0.
 package enum CloudWatchJSONCoding {

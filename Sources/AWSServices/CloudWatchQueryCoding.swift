@@ -1,5 +1,10 @@
 import AWSCore
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// CloudWatch requests and answers in the Query protocol (XML answers).
 enum CloudWatchQueryCoding {
@@ -57,19 +62,19 @@ enum CloudWatchQueryCoding {
     }
 
     static func token(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = text?.trimmingWhitespace(newlines: true), !text.isEmpty else { return nil }
         return text
     }
 
     static func number(_ text: String) throws -> Double {
-        guard let value = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let value = Double(text.trimmingWhitespace(newlines: true)) else {
             throw DecodingFailure("'\(text)' is not a number")
         }
         return value
     }
 
     static func timestamp(_ text: String) throws -> Date {
-        guard let date = AWSTimestamp.parseISO8601(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let date = AWSTimestamp.parseISO8601(text.trimmingWhitespace(newlines: true)) else {
             throw DecodingFailure("'\(text)' is not a timestamp")
         }
         return date

@@ -1,12 +1,14 @@
 public import AWSCore
 
-/// Elastic Load Balancing v2 (application, network and gateway load balancers): DescribeLoadBalancers (one page)
-/// and DescribeTags.
+/// Elastic Load Balancing v2 (application, network and gateway load balancers): DescribeLoadBalancers and
+/// DescribeTargetGroups (one page each) and DescribeTags.
 public struct ELBv2Client: Sendable {
     /// The most ARNs one DescribeTags call is given (documented limit; the model does not enforce it).
     public static let maximumARNsPerDescribeTags = 20
     /// The page size asked for when the caller gives none (the API's maximum).
     public static let defaultPageSize = 400
+    /// The page sizes DescribeTargetGroups accepts.
+    static let targetGroupPageSizes = 1...400
 
     let caller: AWSServiceCaller
 
@@ -33,7 +35,41 @@ public struct ELBv2Client: Sendable {
         return LoadBalancerQueryCoding.v2Page(result)
     }
 
-    /// The tags of the given load balancers, 20 ARNs per DescribeTags call (duplicates are asked once).
+    /// Fetches one page of target groups (all of the account's in the region, whatever load balancer they serve).
+    /// - Parameters:
+    ///   - marker: The marker of the page; nil for the first page.
+    ///   - pageSize: 1-400 (a value outside is brought into that range); default 400.
+    ///   - deadline: No attempt or backoff goes past it.
+    /// - Throws: ``AWSError``; `malformedResponse` when the answer is XML but not a DescribeTargetGroups result (a
+    ///   proxy's or captive portal's page must not read as "no target groups").
+    public func describeTargetGroups(
+        marker: String?,
+        pageSize: Int?,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> TargetGroupPage {
+        var parameters = QueryParameters()
+        let requested = pageSize ?? Self.defaultPageSize
+        parameters.set(
+            "PageSize",
+            min(max(requested, Self.targetGroupPageSizes.lowerBound), Self.targetGroupPageSizes.upperBound)
+        )
+        parameters.setIfPresent("Marker", marker)
+        let action = "DescribeTargetGroups"
+        let result = try await caller.query(action: action, parameters: parameters, deadline: deadline)
+        guard result.name == "\(action)Result" else {
+            throw AWSError(
+                kind: .malformedResponse,
+                service: caller.service.name,
+                operation: action,
+                code: "MalformedResponse",
+                message: "the answer has no \(action)Result element (its root is <\(result.name.prefix(64))>)"
+            )
+        }
+        return LoadBalancerQueryCoding.targetGroupPage(result)
+    }
+
+    /// The tags of the given load balancers or target groups, 20 ARNs per DescribeTags call (duplicates are asked
+    /// once).
     /// - Returns: Tags by ARN, for every resource the service described.
     /// - Throws: ``AWSError``.
     public func describeTags(resourceARNs: [String], deadline: ContinuousClock.Instant?) async throws -> [String:

@@ -1,4 +1,8 @@
-public import Foundation
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// The parameters of one GetMetricData page (results are newest first).
 public struct GetMetricDataInput: Sendable, Hashable {

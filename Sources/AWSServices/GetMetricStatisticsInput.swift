@@ -1,4 +1,8 @@
-public import Foundation
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// The parameters of a GetMetricStatistics call.
 public struct GetMetricStatisticsInput: Sendable, Hashable {

@@ -1,10 +1,15 @@
 import AWSCore
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Answers of the ELB and ELBv2 Query APIs.
 enum LoadBalancerQueryCoding {
     static func marker(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = text?.trimmingWhitespace(newlines: true), !text.isEmpty else { return nil }
         return text
     }
 

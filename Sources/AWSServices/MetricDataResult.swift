@@ -1,4 +1,8 @@
-public import Foundation
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// The result of one GetMetricData query.
 public struct MetricDataResult: Sendable, Hashable {

@@ -1,4 +1,8 @@
-public import Foundation
+#if canImport(FoundationEssentials)
+    public import FoundationEssentials
+#else
+    public import Foundation
+#endif
 
 /// One datapoint to publish with PutMetricData.
 public struct MetricDatum: Sendable, Hashable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Formats a `Date` as SigV4's `yyyyMMdd'T'HHmmss'Z'` in UTC, without a `DateFormatter` (which is neither cheap
 /// nor `Sendable`) and independent of the process locale and time zone.

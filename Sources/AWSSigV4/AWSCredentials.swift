@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A set of AWS credentials: an access key, its secret, and for temporary credentials a session token and
 /// an expiry.

@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The first SigV4 stage: the request reduced to a canonical text whose hash goes into the string to sign.
 ///

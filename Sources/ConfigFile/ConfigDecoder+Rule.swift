@@ -123,8 +123,10 @@ extension ConfigDecoder {
             guard let key = pair.key.keyText, case .sequence(let items) = pair.value.kind else { continue }
             for (index, item) in items.enumerated() {
                 guard case .scalar(.string(let pattern), _) = item.kind else { continue }
-                if (try? JavaRegex.compileFullMatch(pattern)) == nil {
-                    error(item, path.key(key).index(index), Self.invalidRegexMessage(pattern))
+                do {
+                    _ = try JavaPattern(pattern, anchored: true)
+                } catch let problem {
+                    error(item, path.key(key).index(index), Self.invalidRegexMessage(pattern, problem))
                 }
             }
         }
@@ -224,47 +226,18 @@ extension ConfigDecoder {
         if let entry = values["arn_resource_id_regexp"], !entry.value.isNull,
             let pattern = string(entry.value, path.key("arn_resource_id_regexp"))
         {
-            if (try? JavaRegex.compileSearch(pattern)) != nil {
+            do {
+                _ = try JavaPattern(pattern, anchored: false)
                 select.arnResourceIdRegexp = pattern
-            } else {
-                error(entry.value, path.key("arn_resource_id_regexp"), Self.invalidRegexMessage(pattern))
+            } catch let problem {
+                error(entry.value, path.key("arn_resource_id_regexp"), Self.invalidRegexMessage(pattern, problem))
             }
         }
         return select
     }
 
-    /// Foundation on Linux does not say where a pattern is broken, so point at the usual culprits ourselves.
-    static func invalidRegexMessage(_ pattern: String) -> String {
-        var parentheses = 0
-        var brackets = 0
-        var escaped = false
-        var firstUnmatchedClose: Int?
-        for (offset, character) in pattern.enumerated() {
-            if escaped {
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\": escaped = true
-            case "(" where brackets == 0: parentheses += 1
-            case ")" where brackets == 0:
-                parentheses -= 1
-                if parentheses < 0 && firstUnmatchedClose == nil { firstUnmatchedClose = offset + 1 }
-            case "[" where brackets == 0: brackets = 1
-            case "]" where brackets > 0: brackets = 0
-            default: break
-            }
-        }
-        let reason: String
-        if let position = firstUnmatchedClose {
-            reason = "unmatched ) at character \(position)"
-        } else if parentheses > 0 {
-            reason = "\(parentheses) unclosed ("
-        } else if brackets > 0 || escaped {
-            reason = escaped ? "it ends with a lone backslash" : "unclosed ["
-        } else {
-            reason = "check quantifiers, escapes and groups"
-        }
-        return "invalid regular expression \"\(pattern)\": \(reason)"
+    /// The load error for a regex that does not compile: the pattern and what is wrong where.
+    static func invalidRegexMessage(_ pattern: String, _ problem: JavaPatternSyntaxError) -> String {
+        "invalid regular expression \"\(pattern)\": \(problem.reason)"
     }
 }

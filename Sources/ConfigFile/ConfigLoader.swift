@@ -1,5 +1,17 @@
-import Foundation
 import Yams
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Loads cloudwatch_exporter's YAML config (plus our keys) with SnakeYAML's YAML 1.1 semantics, validating
 /// everything at load and reporting every problem with file, line, column and key path.
@@ -47,7 +59,7 @@ public enum ConfigLoader {
                     line: nil,
                     column: nil,
                     keyPath: KeyPath.root.text,
-                    message: "cannot read the config file: \(error.localizedDescription)"
+                    message: "cannot read the config file: \(readProblem(error))"
                 )
             ])
         }
@@ -59,6 +71,17 @@ public enum ConfigLoader {
             loaded.config.kubernetes.kubeconfig = String(path[...slash]) + kubeconfig
         }
         return loaded
+    }
+
+    /// Why the file could not be read, in the system's words (`No such file or directory`), or the error itself.
+    private static func readProblem(_ error: any Error) -> String {
+        if let cocoa = error as? CocoaError {
+            if let posix = cocoa.userInfo["NSUnderlyingError"] as? POSIXError {
+                return String(cString: strerror(posix.code.rawValue))
+            }
+            if cocoa.code == .fileReadInapplicableStringEncoding { return "it is not UTF-8 text" }
+        }
+        return "\(error)"
     }
 
     /// Parses `yaml`; `file` is only used in diagnostics.

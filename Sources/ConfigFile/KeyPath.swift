@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A position in the document for messages: `metrics[2].aws_statistics[0]`, `tag_labels.tags["team/name"]`.
 struct KeyPath {
@@ -36,6 +40,6 @@ struct KeyPath {
     }
 
     private static func quoted(_ key: String) -> String {
-        "\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        "\"" + key.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }
 }

@@ -14,7 +14,7 @@ public struct MetricRule: Sendable, Hashable {
     /// `aws_dimension_select`: dimension name → exact allowed values.
     public var dimensionSelect: [String: [String]]?
     /// `aws_dimension_select_regex`: dimension name → regexes, any of which must match the whole value
-    /// (validated at load; compile with ``JavaRegex/compileFullMatch(_:)``).
+    /// (validated at load; compile with ``JavaPattern`` with `anchored: true`).
     public var dimensionSelectRegex: [String: [String]]?
     /// `aws_statistics`: all five standard statistics by default, `nil` when only extended statistics are given.
     public var statistics: [String]?

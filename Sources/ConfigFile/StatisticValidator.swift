@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Checks `aws_statistics` and `aws_extended_statistics` at load time (upstream only fails at scrape time).
 enum StatisticValidator {
@@ -42,22 +46,20 @@ enum StatisticValidator {
 
     // Deliberately permissive: CloudWatch decides the exact ranges. Short forms `p90`, `tm99.9`, `wm50`, ...;
     // range forms `TM(10%:90%)`, `TC(:0.5)`, `PR(100:2000)` with either bound optional; and `IQM`.
-    private static let shortForm = try? NSRegularExpression(
-        pattern: "\\A(?:p|tm|tc|ts|wm)(?:100(?:\\.0+)?|[0-9]{1,2}(?:\\.[0-9]+)?)\\z",
-        options: [.caseInsensitive]
+    private static let shortForm = try? JavaPattern(
+        "(?i)(?:p|tm|tc|ts|wm)(?:100(?:\\.0+)?|[0-9]{1,2}(?:\\.[0-9]+)?)",
+        anchored: true
     )
-    private static let rangeForm = try? NSRegularExpression(
-        pattern:
-            "\\A(?:tm|tc|ts|wm|pr)\\(\\s*(?:[0-9]+(?:\\.[0-9]+)?%?)?\\s*:\\s*(?:[0-9]+(?:\\.[0-9]+)?%?)?\\s*\\)\\z",
-        options: [.caseInsensitive]
+    private static let rangeForm = try? JavaPattern(
+        "(?i)(?:tm|tc|ts|wm|pr)\\(\\s*(?:[0-9]+(?:\\.[0-9]+)?%?)?\\s*:\\s*(?:[0-9]+(?:\\.[0-9]+)?%?)?\\s*\\)",
+        anchored: true
     )
 
     static func isExtendedStatistic(_ name: String) -> Bool {
         if name.uppercased() == "IQM" { return true }
-        let range = NSRange(name.startIndex..<name.endIndex, in: name)
         for regex in [shortForm, rangeForm] {
-            if let regex, regex.firstMatch(in: name, range: range) != nil {
-                return !name.hasSuffix("(:)") && !name.replacingOccurrences(of: " ", with: "").hasSuffix("(:)")
+            if let regex, regex.matches(name) {
+                return !name.hasSuffix("(:)") && !name.replacing(" ", with: "").hasSuffix("(:)")
             }
         }
         return false

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A plain YAML scalar resolved with YAML 1.1 rules, as SnakeYAML (cloudwatch_exporter's parser) resolves it.
 ///
@@ -45,14 +49,13 @@ enum YAML11Scalar: Equatable {
             + "(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$"
     )
 
-    private static func regex(_ pattern: String) -> NSRegularExpression? {
-        try? NSRegularExpression(pattern: pattern)
+    /// SnakeYAML matches these with Java's `Matcher.matches()`, which is what ``JavaPattern`` anchored does.
+    private static func regex(_ pattern: String) -> JavaPattern? {
+        try? JavaPattern(pattern, anchored: true)
     }
 
-    private static func matches(_ regex: NSRegularExpression?, _ text: String) -> Bool {
-        guard let regex else { return false }
-        let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        return regex.firstMatch(in: text, range: range) != nil
+    private static func matches(_ regex: JavaPattern?, _ text: String) -> Bool {
+        regex?.matches(text) ?? false
     }
 
     /// Resolves an untagged plain scalar.
@@ -72,7 +75,7 @@ enum YAML11Scalar: Equatable {
 
     /// SnakeYAML `ConstructYamlInt`: underscores dropped, then binary, hex, octal (leading 0), sexagesimal or decimal.
     private static func constructInt(_ text: String) -> YAML11Scalar {
-        var body = text.replacingOccurrences(of: "_", with: "")
+        var body = text.replacing("_", with: "")
         var negative = false
         if let first = body.first, first == "-" || first == "+" {
             negative = first == "-"
@@ -98,7 +101,7 @@ enum YAML11Scalar: Equatable {
 
     /// SnakeYAML `ConstructYamlFloat`, including sexagesimal `1:30.5` and `.inf` / `.nan`.
     private static func constructFloat(_ text: String) -> YAML11Scalar {
-        var body = text.replacingOccurrences(of: "_", with: "")
+        var body = text.replacing("_", with: "")
         var sign = 1.0
         if let first = body.first, first == "-" || first == "+" {
             if first == "-" { sign = -1 }

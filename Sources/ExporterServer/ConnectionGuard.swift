@@ -1,3 +1,4 @@
+import AsyncCoordination
 import NIOCore
 
 /// The first handler of every connection: the read and idle timeouts and the connection cap.
@@ -100,7 +101,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func arm(_ timeout: Duration) {
         cancelTimer()
         guard let context else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [weak self] in
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(timeout.saturatingNanoseconds)) {
+            [weak self] in
             guard let self, let context = self.context else { return }
             self.timer = nil
             switch self.state {

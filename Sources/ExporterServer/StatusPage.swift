@@ -34,6 +34,9 @@ enum StatusPage {
             """
         page += rulesSection(report)
         page += loadBalancersSection(report)
+        page += targetGroupsSection(report)
+        page += servicesSection(report)
+        page += kubernetesSection(report.kubernetes, now: report.generated)
         page += usageSection(report.usage)
         page += processSection(report.process, now: report.generated)
         page += "</body>\n</html>\n"

@@ -15,6 +15,9 @@ extension StatusReport {
             "rules": .array(rules.map(Self.ruleJSON)),
             "load_balancers": .array(loadBalancers.map(Self.loadBalancerJSON)),
             "untagged_with_series": .array(untaggedWithSeries.map(JSONValue.string)),
+            "target_groups": .array(targetGroups.map(Self.targetGroupJSON)),
+            "services": .array(services.map(Self.serviceFrontJSON)),
+            "kubernetes": kubernetes.map(Self.kubernetesJSON) ?? .null,
             "aws_usage": Self.usageJSON(usage),
         ])
     }
@@ -153,6 +156,48 @@ extension StatusReport {
             "since_start": totals(usage.sinceStart),
             "last_hour": totals(usage.lastHour),
             "calls_per_minute": .array(usage.callsPerMinute.map { .number(Double($0)) }),
+        ])
+    }
+    private static func targetGroupJSON(_ group: TargetGroup) -> JSONValue {
+        func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        return .object([
+            "name": .string(group.name),
+            "target": targetJSON(group.target),
+            "load_balancers": .array(group.loadBalancers.map(JSONValue.string)),
+            "namespace": optional(group.namespace),
+            "service": optional(group.service),
+            "port": optional(group.port),
+            "ingress": optional(group.ingress),
+            "source": .string(group.source),
+            "notes": .array(group.notes.map(JSONValue.string)),
+        ])
+    }
+
+    private static func serviceFrontJSON(_ front: ServiceFront) -> JSONValue {
+        .object([
+            "namespace": .string(front.namespace),
+            "service": .string(front.service),
+            "load_balancers": .array(front.loadBalancers.map(JSONValue.string)),
+            "target_groups": .array(front.targetGroups.map(JSONValue.string)),
+        ])
+    }
+
+    private static func kubernetesJSON(_ source: KubernetesSource) -> JSONValue {
+        func time(_ date: Date?) -> JSONValue { date.map { .string(UTCText.iso8601($0)) } ?? .null }
+        return .object([
+            "resources": .array(
+                source.resources.map { resource in
+                    .object([
+                        "name": .string(resource.name),
+                        "state": .string(resource.state),
+                        "synced_since": time(resource.syncedSince),
+                        "failing_since": time(resource.failingSince),
+                        "last_error": resource.lastError.map(JSONValue.string) ?? .null,
+                        "not_installed_since": time(resource.notInstalledSince),
+                        "objects": .number(Double(resource.objects)),
+                    ])
+                }
+            )
         ])
     }
 }

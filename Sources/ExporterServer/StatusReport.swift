@@ -1,6 +1,7 @@
 import AWSServices
 public import ConfigFile
 public import Foundation
+import KubernetesAPI
 import ResourceTags
 public import ScrapePipeline
 import ScrapeStatus
@@ -67,6 +68,12 @@ public struct StatusReport: Sendable {
     public var loadBalancers: [LoadBalancer]
     /// Load balancer dimension values with exported series but no Kubernetes tags (or not in the tag cache).
     public var untaggedWithSeries: [String]
+    /// The target groups of the tag cache (when rules have series with a `TargetGroup` dimension).
+    public var targetGroups: [TargetGroup]
+    /// Per Service, what fronts it.
+    public var services: [ServiceFront]
+    /// The Kubernetes API source, when on.
+    public var kubernetes: KubernetesSource?
     public var usage: AWSUsage
 
     /// The tags that make a load balancer a Kubernetes one.
@@ -88,14 +95,23 @@ public struct StatusReport: Sendable {
         }
         var tagsRefreshed: [(service: String, time: Date?)] = []
         var records: [(record: LoadBalancerRecord, target: AWSTarget?)] = []
+        var targetGroupSnapshots: [(snapshot: LoadBalancerTagSnapshot, target: AWSTarget?)] = []
         for service in collector.services {
             let kinds = plan.loadBalancerKinds[service.target] ?? []
             let snapshot = service.tagCache.snapshot
             let suffix = several ? " (\(service.target))" : ""
             if kinds.contains(.classic) { tagsRefreshed.append(("elb" + suffix, snapshot.classicRefreshedAt)) }
             if kinds.contains(.v2) { tagsRefreshed.append(("elbv2" + suffix, snapshot.v2RefreshedAt)) }
+            if kinds.contains(.targetGroups) {
+                tagsRefreshed.append(("elbv2 target groups" + suffix, snapshot.targetGroupsRefreshedAt))
+                targetGroupSnapshots.append((snapshot, several ? service.target : nil))
+            }
             if !kinds.isEmpty { records += snapshot.allRecords.map { ($0, several ? service.target : nil) } }
         }
+        let identities = KubernetesIdentityResolver(
+            kubernetes: collector.kubernetes?.snapshot,
+            serviceLabels: config.kubernetes.serviceLabels
+        )
         let clients = collector.services.compactMap { runtime.clients[$0.target] }
         let process = Process(
             version: BuildInfo.version,
@@ -111,14 +127,19 @@ public struct StatusReport: Sendable {
             records,
             rules: rules,
             config: config,
-            board: collector.statusBoard
+            board: collector.statusBoard,
+            identities: identities
         )
+        let targetGroups = targetGroupStatus(targetGroupSnapshots, identities: identities)
         return StatusReport(
             generated: now,
             process: process,
             rules: rules,
             loadBalancers: loadBalancers,
             untaggedWithSeries: untagged,
+            targetGroups: targetGroups,
+            services: serviceFronts(loadBalancers: loadBalancers, targetGroups: targetGroups),
+            kubernetes: kubernetesSource(collector.kubernetes),
             usage: state.factory.metrics.usage()
         )
     }
@@ -155,7 +176,8 @@ public struct StatusReport: Sendable {
         _ records: [(record: LoadBalancerRecord, target: AWSTarget?)],
         rules: [Rule],
         config: ExporterConfig,
-        board: StatusBoard
+        board: StatusBoard,
+        identities: KubernetesIdentityResolver
     ) -> ([LoadBalancer], [String]) {
         let deriver = TagLabelDeriver(settings: config.tagLabels)
         let clusterLabel = config.tagLabels.clusterLabel
@@ -174,7 +196,9 @@ public struct StatusReport: Sendable {
         let namespacesWithRules = Set(rules.map(\.rule.awsNamespace))
         var loadBalancers: [LoadBalancer] = []
         for (record, target) in records {
-            let labels = deriver.labels(for: record.tags)
+            // The labels its own series get: the Kubernetes API's Service over the tags'.
+            let identity = identities.identity(ofLoadBalancer: record)
+            let labels = deriver.labels(for: record.tags, identity: identity, serviceLabels: identities.serviceLabels)
             func label(_ name: String?) -> String? {
                 guard let name else { return nil }
                 return labels.first { $0.name == name }?.value
@@ -182,7 +206,7 @@ public struct StatusReport: Sendable {
             let namespace = namespaceOf(record.kind)
             let ruleNames = exportedBy[Place(target: target, namespace: namespace)]?[record.dimensionValue] ?? []
             var why: [String] = []
-            let kubernetes = record.tags.contains { kubernetesTagKeys.contains($0.key) }
+            let kubernetes = record.tags.contains { kubernetesTagKeys.contains($0.key) } || identity != nil
             if !kubernetes {
                 why.append(
                     "no Kubernetes tags (kubernetes.io/service-name, service.k8s.aws/stack or ingress.k8s.aws/stack):"

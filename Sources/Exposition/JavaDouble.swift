@@ -1,4 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Java `Double.toString` rendering (as simpleclient's `doubleToGoString` uses it), so exposed values are
 /// byte-identical to cloudwatch_exporter's: `42.0`, `0.5`, `1.0E-4`, `1.23510784E8`, `-0.0`, `NaN`, `+Inf`, `-Inf`.
@@ -63,11 +69,22 @@ public enum JavaDouble {
         // Java picks among decimals of length ≤ 2 the one closest to the exact value; that can be a two-digit
         // decimal when the one-digit one is far away (subnormals). printf's `%.1e` is the correctly rounded
         // two-digit decimal; keep it if it still round-trips.
-        let twoDigits = String(format: "%.1e", magnitude)
+        let twoDigits = twoDigitScientific(magnitude)
         if Double(twoDigits) == magnitude {
             return parseDecimalDigits(twoDigits)
         }
         return decimal
+    }
+
+    /// `magnitude` as C's `%.1e` writes it (`9.9e-324`): what `String(format: "%.1e", …)` gave, through `vsnprintf`
+    /// itself, so the module needs no Foundation (whose formatting links ICU).
+    package static func twoDigitScientific(_ magnitude: Double) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer -> String in
+            guard let base = buffer.baseAddress else { return "" }
+            let written = withVaList([magnitude]) { vsnprintf(base, 32, "%.1e", $0) }
+            guard written > 0, written < 32 else { return "" }
+            return String(decoding: UnsafeRawBufferPointer(start: base, count: Int(written)), as: UTF8.self)
+        }
     }
 
     /// Parses a non-negative decimal string such as `123.45`, `1e-05`, `1.7976931348623157e+308` or `4.9e-324`.

@@ -10,8 +10,8 @@ public struct KubernetesDirectorySnapshot: Sendable {
     /// How TargetGroupBindings are followed.
     public internal(set) var targetGroupBindingStatus: KubernetesSyncStatus
 
-    var serviceTable = ServiceTable()
-    var bindingTable = TargetGroupBindingTable()
+    var serviceTable = ObjectTable<KubernetesService>()
+    var bindingTable = ObjectTable<KubernetesTargetGroupBinding>()
 
     init(watchesTargetGroupBindings: Bool) {
         serviceStatus = KubernetesSyncStatus(state: .starting)
@@ -28,7 +28,7 @@ public struct KubernetesDirectorySnapshot: Sendable {
         self.version = version
         serviceStatus = KubernetesSyncStatus(state: .synced)
         targetGroupBindingStatus = KubernetesSyncStatus(state: .synced)
-        serviceTable = ServiceTable(
+        serviceTable = ObjectTable(
             Dictionary(
                 services.map { service in
                     var normalized = service
@@ -38,7 +38,7 @@ public struct KubernetesDirectorySnapshot: Sendable {
                 uniquingKeysWith: { first, _ in first }
             )
         )
-        bindingTable = TargetGroupBindingTable(
+        bindingTable = ObjectTable(
             Dictionary(targetGroupBindings.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         )
         serviceStatus.objectCount = services.count
@@ -49,40 +49,41 @@ public struct KubernetesDirectorySnapshot: Sendable {
     /// - Parameter dnsName: The AWS load balancer's `DNSName`; compared case-insensitively, a trailing dot ignored.
     /// - Returns: The Service, or nil when no `LoadBalancer` Service shows this hostname.
     public func service(forLoadBalancerDNSName dnsName: String) -> KubernetesService? {
-        serviceTable.service(forHostname: dnsName)
+        serviceTable.first(claiming: KubernetesHostname.normalized(dnsName))
     }
 
     /// The TargetGroupBinding of a target group.
     /// - Parameter arn: The target group's full ARN, compared exactly.
     /// - Returns: The binding (its Service and port), or nil.
     public func targetGroupBinding(forTargetGroupARN arn: String) -> KubernetesTargetGroupBinding? {
-        bindingTable.binding(forARN: arn)
+        let key = KubernetesTargetGroupBinding.resourcePart(ofARN: arn) ?? arn
+        return bindingTable.first(claiming: key) { $0.targetGroupARN == arn }
     }
 
     /// The TargetGroupBinding of a target group, by CloudWatch's `TargetGroup` dimension value.
     /// - Parameter dimension: `targetgroup/<name>/<id>`, the ARN after the account.
     /// - Returns: The binding, or nil.
     public func targetGroupBinding(forTargetGroupDimension dimension: String) -> KubernetesTargetGroupBinding? {
-        bindingTable.binding(forDimension: dimension)
+        bindingTable.first(claiming: dimension)
     }
 
     /// The Service kept under this name (it is kept when it is a load balancer or has allowlisted labels).
     /// - Parameter name: The Service's namespace and name.
     /// - Returns: The Service, or nil.
     public func service(named name: KubernetesObjectName) -> KubernetesService? {
-        serviceTable.services[name]
+        serviceTable.objects[name]
     }
 
     /// The allowlisted labels of a Service (empty when it has none or is unknown).
     /// - Parameter service: The Service's namespace and name.
     /// - Returns: Raw label keys and values.
     public func labels(of service: KubernetesObjectName) -> [String: String] {
-        serviceTable.services[service]?.labels ?? [:]
+        serviceTable.objects[service]?.labels ?? [:]
     }
 
     /// Every Service kept.
-    public var services: [KubernetesObjectName: KubernetesService] { serviceTable.services }
+    public var services: [KubernetesObjectName: KubernetesService] { serviceTable.objects }
 
     /// Every TargetGroupBinding kept.
-    public var targetGroupBindings: [KubernetesObjectName: KubernetesTargetGroupBinding] { bindingTable.bindings }
+    public var targetGroupBindings: [KubernetesObjectName: KubernetesTargetGroupBinding] { bindingTable.objects }
 }

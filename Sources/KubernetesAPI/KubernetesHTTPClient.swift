@@ -1,3 +1,4 @@
+import AsyncCoordination
 import AsyncHTTPClient
 import Logging
 import NIOCore
@@ -42,7 +43,10 @@ final class KubernetesHTTPClient: Sendable {
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tlsConfiguration,
             redirectConfiguration: .disallow,
-            timeout: .init(connect: TimeAmount(clamping: connectTimeout), read: TimeAmount(clamping: idleReadTimeout)),
+            timeout: .init(
+                connect: .nanoseconds(connectTimeout.saturatingNanoseconds),
+                read: .nanoseconds(idleReadTimeout.saturatingNanoseconds)
+            ),
             decompression: .disabled
         )
         // One connection per watch plus one for lists; HTTP/1.1 keeps each watch on its own connection, which is
@@ -155,7 +159,7 @@ final class KubernetesHTTPClient: Sendable {
             }
         }
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(clamping: headTimeout))
+            let response = try await client.execute(request, timeout: .nanoseconds(headTimeout.saturatingNanoseconds))
             onAttempt(Int(response.status.code))
             return response
         } catch {

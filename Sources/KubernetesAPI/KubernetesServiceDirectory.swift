@@ -38,9 +38,17 @@ public final class KubernetesServiceDirectory: Sendable {
         var nextWaiterID: UInt64 = 0
     }
 
-    private enum Resource {
+    private enum Resource: String {
         case services
-        case targetGroupBindings
+        case targetGroupBindings = "targetgroupbindings"
+
+        /// The resource's status in the snapshot.
+        var status: WritableKeyPath<KubernetesDirectorySnapshot, KubernetesSyncStatus> {
+            switch self {
+            case .services: \.serviceStatus
+            case .targetGroupBindings: \.targetGroupBindingStatus
+            }
+        }
     }
 
     /// What this directory was built with.
@@ -136,16 +144,16 @@ public final class KubernetesServiceDirectory: Sendable {
             client: client,
             settings: settings,
             timing: timing,
-            sink: serviceSink(),
-            logger: logger(for: "services")
+            sink: sink(.services, table: \.serviceTable),
+            logger: logger(for: .services)
         )
         let bindings = ResourceWatch(
             resource: TargetGroupBindingResource(),
             client: client,
             settings: settings,
             timing: timing,
-            sink: bindingSink(),
-            logger: logger(for: "targetgroupbindings")
+            sink: sink(.targetGroupBindings, table: \.bindingTable),
+            logger: logger(for: .targetGroupBindings)
         )
         let watchesBindings = configuration.watchesTargetGroupBindings
         await withTaskGroup(of: Void.self) { group in
@@ -158,56 +166,37 @@ public final class KubernetesServiceDirectory: Sendable {
 
     // MARK: - Updates from the watches
 
-    private func logger(for resource: String) -> Logger {
+    private func logger(for resource: Resource) -> Logger {
         var logger = self.logger
-        logger[metadataKey: "kubernetes.resource"] = "\(resource)"
+        logger[metadataKey: "kubernetes.resource"] = "\(resource.rawValue)"
         return logger
     }
 
-    private func serviceSink() -> ResourceWatch<ServiceResource>.Sink {
-        ResourceWatch<ServiceResource>.Sink(
+    /// Where a watch's lists and events go: the resource's table in the snapshot, its status and its counters.
+    private func sink<Watched: WatchableResource>(
+        _ resource: Resource,
+        table: any WritableKeyPath<KubernetesDirectorySnapshot, ObjectTable<Watched.Record>> & Sendable
+    ) -> ResourceWatch<Watched>.Sink where Watched.Record: IndexedRecord {
+        ResourceWatch<Watched>.Sink(
             replaceAll: { records in
                 // Index outside the lock; swap under it; free the old table after it.
-                var table = ServiceTable(records)
+                var replacement = ObjectTable(records)
                 self.mutate { snapshot in
-                    guard snapshot.serviceTable.services != table.services else { return false }
-                    swap(&snapshot.serviceTable, &table)
-                    snapshot.serviceStatus.objectCount = snapshot.serviceTable.services.count
+                    guard snapshot[keyPath: table].objects != replacement.objects else { return false }
+                    swap(&snapshot[keyPath: table], &replacement)
+                    snapshot[keyPath: resource.status].objectCount = snapshot[keyPath: table].objects.count
                     return true
                 }
             },
-            apply: { name, service in
+            apply: { name, record in
                 self.mutate { snapshot in
-                    guard snapshot.serviceTable.set(name, service) else { return false }
-                    snapshot.serviceStatus.objectCount = snapshot.serviceTable.services.count
+                    guard snapshot[keyPath: table].set(name, record) else { return false }
+                    snapshot[keyPath: resource.status].objectCount = snapshot[keyPath: table].objects.count
                     return true
                 }
             },
-            report: { self.report($0, .services) },
-            count: { self.count($0, resource: "services") }
-        )
-    }
-
-    private func bindingSink() -> ResourceWatch<TargetGroupBindingResource>.Sink {
-        ResourceWatch<TargetGroupBindingResource>.Sink(
-            replaceAll: { records in
-                var table = TargetGroupBindingTable(records)
-                self.mutate { snapshot in
-                    guard snapshot.bindingTable.bindings != table.bindings else { return false }
-                    swap(&snapshot.bindingTable, &table)
-                    snapshot.targetGroupBindingStatus.objectCount = snapshot.bindingTable.bindings.count
-                    return true
-                }
-            },
-            apply: { name, binding in
-                self.mutate { snapshot in
-                    guard snapshot.bindingTable.set(name, binding) else { return false }
-                    snapshot.targetGroupBindingStatus.objectCount = snapshot.bindingTable.bindings.count
-                    return true
-                }
-            },
-            report: { self.report($0, .targetGroupBindings) },
-            count: { self.count($0, resource: "targetgroupbindings") }
+            report: { self.report($0, resource) },
+            count: { self.count($0, resource: resource.rawValue) }
         )
     }
 
@@ -216,7 +205,7 @@ public final class KubernetesServiceDirectory: Sendable {
         let now = timing.now()
         var transition: (from: KubernetesSyncStatus.State, to: KubernetesSyncStatus.State)?
         mutate { snapshot in
-            var status = resource == .services ? snapshot.serviceStatus : snapshot.targetGroupBindingStatus
+            var status = snapshot[keyPath: resource.status]
             let before = status
             switch report {
             case .listed:
@@ -247,15 +236,12 @@ public final class KubernetesServiceDirectory: Sendable {
             }
             guard status != before else { return false }
             if status.state != before.state { transition = (before.state, status.state) }
-            switch resource {
-            case .services: snapshot.serviceStatus = status
-            case .targetGroupBindings: snapshot.targetGroupBindingStatus = status
-            }
+            snapshot[keyPath: resource.status] = status
             return true
         }
         if let transition {
             var metadata: Logger.Metadata = [
-                "kubernetes.resource": "\(resource == .services ? "services" : "targetgroupbindings")",
+                "kubernetes.resource": "\(resource.rawValue)",
                 "kubernetes.from": "\(transition.from.rawValue)",
                 "kubernetes.to": "\(transition.to.rawValue)",
             ]

@@ -166,19 +166,26 @@ public final class LoadBalancerTagCache: Sendable {
 
     private func refreshPart(_ kind: LoadBalancerAPIKind, deadline: ContinuousClock.Instant?) async {
         do {
-            let records =
-                switch kind {
-                case .classic: try await fetchClassic(deadline: deadline)
-                case .v2: try await fetchV2(deadline: deadline)
-                }
-            let refreshedAt = now()
-            state.withLock { state in
-                state.snapshot.replace(kind, with: records, refreshedAt: refreshedAt)
-                state.lastAttempt[kind] = (refreshedAt, false)
+            let refreshedAt: Date
+            let count: Int
+            switch kind {
+            case .classic, .v2:
+                let records =
+                    kind == .classic
+                    ? try await fetchClassic(deadline: deadline) : try await fetchV2(deadline: deadline)
+                refreshedAt = now()
+                count = records.count
+                state.withLock { $0.snapshot.replace(kind, with: records, refreshedAt: refreshedAt) }
+            case .targetGroups:
+                let records = try await fetchTargetGroups(deadline: deadline)
+                refreshedAt = now()
+                count = records.count
+                state.withLock { $0.snapshot.replaceTargetGroups(records, refreshedAt: refreshedAt) }
             }
+            state.withLock { $0.lastAttempt[kind] = (refreshedAt, false) }
             logger.debug(
                 "Refreshed load balancer tags",
-                metadata: ["aws.service": "\(kind.service)", "tags.load_balancers": "\(records.count)"]
+                metadata: ["aws.service": "\(kind.service)", "tags.part": "\(kind)", "tags.resources": "\(count)"]
             )
         } catch {
             let failedAt = now()
@@ -242,6 +249,38 @@ public final class LoadBalancerTagCache: Sendable {
         )
     }
 
+    /// ELBv2 target groups, keyed by their CloudWatch `TargetGroup` dimension value: listed like load balancers
+    /// (DescribeTargetGroups pages), their tags asked as pages arrive (DescribeTags takes target group ARNs too).
+    private func fetchTargetGroups(deadline: ContinuousClock.Instant?) async throws -> [String: TargetGroupRecord] {
+        let api = v2API
+        let limiter = self.limiter
+        let walk = try await TagWalk.run(
+            limiter: limiter,
+            service: "elbv2",
+            operation: "DescribeTargetGroups",
+            page: { marker in
+                try await limiter.withSlot {
+                    let page = try await api.describeTargetGroups(marker: marker, pageSize: 400, deadline: deadline)
+                    return (page.targetGroups.map(\.arn), page.targetGroups, page.nextMarker)
+                }
+            },
+            describe: { batch in try await api.describeTags(resourceARNs: batch, deadline: deadline) }
+        )
+        var records: [String: TargetGroupRecord] = [:]
+        for targetGroup in walk.resources where !walk.tags.deleted.contains(targetGroup.arn) {
+            guard let dimensionValue = TargetGroup.dimensionValue(arn: targetGroup.arn) else { continue }
+            records[dimensionValue] = TargetGroupRecord(
+                arn: targetGroup.arn,
+                name: targetGroup.name,
+                dimensionValue: dimensionValue,
+                loadBalancerARNs: targetGroup.loadBalancerARNs,
+                port: targetGroup.port,
+                tags: walk.tags.tags[targetGroup.arn] ?? []
+            )
+        }
+        return records
+    }
+
     /// Lists one API's load balancers page by page (each page in a slot of the bound), asks their tags as pages
     /// arrive, and keeps a record of each that still exists.
     private func fetch<Resource: Sendable>(
@@ -254,6 +293,7 @@ public final class LoadBalancerTagCache: Sendable {
         let walk = try await TagWalk.run(
             limiter: limiter,
             service: service,
+            operation: "DescribeLoadBalancers",
             page: { marker in try await limiter.withSlot { try await page(marker) } },
             describe: describe
         )

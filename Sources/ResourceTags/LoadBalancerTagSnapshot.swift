@@ -12,6 +12,13 @@ public struct LoadBalancerTagSnapshot: Sendable {
     public private(set) var classicRefreshedAt: Date?
     /// When the ELBv2 part last refreshed successfully.
     public private(set) var v2RefreshedAt: Date?
+    /// ELBv2 target groups by CloudWatch `TargetGroup` dimension value (only when a rule's series have that
+    /// dimension).
+    public private(set) var targetGroups: [String: TargetGroupRecord] = [:]
+    /// When the target group part last refreshed successfully.
+    public private(set) var targetGroupsRefreshedAt: Date?
+    /// ELBv2 load balancers by ARN (what a target group names them by).
+    private var v2ByARN: [String: String] = [:]
     /// Different for every snapshot a refresh made (0 for an empty one), so what is derived from a snapshot's
     /// records (sample labels, `aws_elb_tags`) can be kept until the next refresh.
     public private(set) var version: UInt64 = 0
@@ -20,6 +27,19 @@ public struct LoadBalancerTagSnapshot: Sendable {
 
     /// Creates an empty snapshot.
     public init() {}
+
+    /// The ELBv2 load balancer with this ARN.
+    public func loadBalancer(arn: String) -> LoadBalancerRecord? {
+        v2ByARN[arn].flatMap { v2[$0] }
+    }
+
+    /// The target group of a series with a `TargetGroup` dimension (ELBv2 namespaces).
+    public func targetGroup(dimensions: [MetricDimension]) -> TargetGroupRecord? {
+        guard !targetGroups.isEmpty, let value = dimensions.first(where: { $0.name == "TargetGroup" })?.value else {
+            return nil
+        }
+        return targetGroups[value]
+    }
 
     /// The load balancer a CloudWatch series belongs to: by `LoadBalancerName` in `AWS/ELB`, by `LoadBalancer` in
     /// the ELBv2 namespaces (also when the series has a `TargetGroup` too).
@@ -39,6 +59,7 @@ public struct LoadBalancerTagSnapshot: Sendable {
         switch kind {
         case .classic: classicRefreshedAt
         case .v2: v2RefreshedAt
+        case .targetGroups: targetGroupsRefreshedAt
         }
     }
 
@@ -56,7 +77,20 @@ public struct LoadBalancerTagSnapshot: Sendable {
         case .v2:
             v2 = records
             v2RefreshedAt = refreshedAt
+            v2ByARN = Dictionary(
+                records.values.compactMap { record in record.arn.map { ($0, record.dimensionValue) } },
+                uniquingKeysWith: { first, _ in first }
+            )
+        case .targetGroups:
+            break
         }
+    }
+
+    /// Replaces the target group part with a complete refresh.
+    public mutating func replaceTargetGroups(_ records: [String: TargetGroupRecord], refreshedAt: Date) {
+        version = Self.versions.add(1, ordering: .relaxed).newValue
+        targetGroups = records
+        targetGroupsRefreshedAt = refreshedAt
     }
 
     /// Every load balancer, classic first, each group sorted by dimension value.
@@ -75,15 +109,16 @@ public struct LoadBalancerTagSnapshot: Sendable {
     }
 }
 
-/// Which load balancer API a namespace needs.
+/// Which part of the load balancer APIs a target's rules need: classic load balancers, ELBv2 load balancers, or
+/// ELBv2 target groups (for series with a `TargetGroup` dimension).
 public enum LoadBalancerAPIKind: Sendable, Hashable {
-    case classic, v2
+    case classic, v2, targetGroups
 
     /// The service name in self metrics and logs.
     public var service: String {
         switch self {
         case .classic: "elb"
-        case .v2: "elbv2"
+        case .v2, .targetGroups: "elbv2"
         }
     }
 }

@@ -70,6 +70,22 @@ public struct TagLabelDeriver: Sendable {
         return result
     }
 
+    /// What a load balancer's own Kubernetes tags say: `kubernetes.io/service-name` or `service.k8s.aws/stack`
+    /// (`<namespace>/<service>`), else `ingress.k8s.aws/stack` (`<namespace>/<ingress>`; an IngressGroup's name
+    /// says nothing).
+    public static func identity(ofLoadBalancerTags tags: [AWSTag]) -> KubernetesIdentity? {
+        func value(_ key: String) -> String? { tags.first { $0.key == key }?.value }
+        if let (namespace, service) = namespacedName(value("kubernetes.io/service-name"))
+            ?? namespacedName(value("service.k8s.aws/stack"))
+        {
+            return KubernetesIdentity(namespace: namespace, service: service, source: .loadBalancerTags)
+        }
+        if let (namespace, ingress) = namespacedName(value("ingress.k8s.aws/stack")) {
+            return KubernetesIdentity(namespace: namespace, service: nil, ingress: ingress, source: .loadBalancerTags)
+        }
+        return nil
+    }
+
     /// `<namespace>/<name>` split at its only `/`; `nil` for anything else (e.g. an IngressGroup name).
     static func namespacedName(_ value: String?) -> (String, String)? {
         guard let value, let slash = value.utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
@@ -80,7 +96,7 @@ public struct TagLabelDeriver: Sendable {
     }
 
     /// The cluster from the cloud provider's `kubernetes.io/cluster/<name>` key or the controller's value.
-    static func clusterName(_ tags: [AWSTag]) -> String? {
+    public static func clusterName(_ tags: [AWSTag]) -> String? {
         let prefix = "kubernetes.io/cluster/"
         if let tag = tags.first(where: { $0.key.hasPrefix(prefix) && $0.key.count > prefix.count }) {
             return String(tag.key.dropFirst(prefix.count))

@@ -37,6 +37,7 @@ enum TagWalk {
     /// - Parameters:
     ///   - limiter: The bound every DescribeTags batch takes a slot of (the page fetches take theirs themselves).
     ///   - service: The service, for the error when the listing stops early.
+    ///   - operation: The listing's operation, likewise.
     ///   - page: Fetches the page at a marker.
     ///   - describe: DescribeTags for up to 20 ids.
     /// - Throws: When a page or a batch fails, or the listing stopped early (pages may be missing: the last complete
@@ -44,6 +45,7 @@ enum TagWalk {
     static func run<Resource: Sendable>(
         limiter: AsyncLimiter,
         service: String,
+        operation: String,
         page:
             @escaping @Sendable (_ marker: String?) async throws -> (
                 ids: [String], resources: [Resource], next: String?
@@ -71,7 +73,7 @@ enum TagWalk {
                 throw AWSError(
                     kind: .malformedResponse,
                     service: service,
-                    operation: "DescribeLoadBalancers",
+                    operation: operation,
                     code: "IncompletePagination",
                     message: "pagination stopped early (\(ending)); the last complete tag snapshot stays"
                 )

@@ -29,7 +29,11 @@ struct FamilyBuilder {
     /// `tag_labels.info_metric`: whether `aws_elb_tags` is exported.
     let elbTagsInfo: Bool
     let labelMemo: SampleLabelMemo
-    let elbTagsMemo: ElbTagsMemo
+    /// `aws_elb_tags` and `aws_elb_target_group_info`, kept while what they are built from is unchanged.
+    let elbTagsMemo: FamilyMemo
+    let targetGroupInfoMemo: FamilyMemo
+    /// `tag_labels.cluster_label`, for `aws_elb_target_group_info`.
+    let clusterLabel: String?
     /// Keeps the families of rules whose sets the datapoint store answered whole.
     var familiesMemo = RuleFamiliesMemo()
     /// Which Service owns a load balancer or target group, beyond what tags say (the Kubernetes API).
@@ -63,7 +67,21 @@ struct FamilyBuilder {
                 labels: result.targetLabels[target] ?? []
             )
         }
-        if elbTagsInfo, !tagged.isEmpty { families.append(elbTagsMemo.family(tagged.map { ($0.snapshot, $0.labels) })) }
+        if elbTagsInfo, !tagged.isEmpty {
+            let targets = tagged.map { (snapshot: $0.snapshot, labels: $0.labels) }
+            let key = targets.flatMap { target in
+                [String(target.snapshot.version)] + target.labels.flatMap { [$0.name, $0.value] } + ["|"]
+            }
+            families.append(elbTagsMemo.family(key: key) { ElbTagsFamily.make(targets) })
+            if tagged.contains(where: { $0.kinds.contains(.targetGroups) }) {
+                let withTargetGroups = zip(tagged, targets).filter { $0.0.kinds.contains(.targetGroups) }.map(\.1)
+                families.append(
+                    targetGroupInfoMemo.family(key: key + [String(identities.kubernetes?.version ?? 0)]) {
+                        TargetGroupInfoFamily.make(withTargetGroups, identities: identities, clusterLabel: clusterLabel)
+                    }
+                )
+            }
+        }
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         families.append(
             gauge(
@@ -229,10 +247,16 @@ struct FamilyBuilder {
     ) -> [(name: String, value: String)] {
         let settings = rule.tagLabels
         guard settings.enabled else { return [] }
-        if let record = tagSnapshot.record(namespace: rule.awsNamespace, dimensions: dimensions) {
+        let record = tagSnapshot.record(namespace: rule.awsNamespace, dimensions: dimensions)
+        let identity = identities.identity(
+            cloudWatchNamespace: rule.awsNamespace,
+            dimensions: dimensions,
+            tags: tagSnapshot
+        )
+        if record != nil || identity != nil {
             return TagLabelDeriver(settings: settings).labels(
-                for: record.tags,
-                identity: identities.identity(ofLoadBalancer: record),
+                for: record?.tags ?? [],
+                identity: identity,
                 serviceLabels: identities.serviceLabels
             )
         }
@@ -306,7 +330,7 @@ struct FamilyBuilder {
         guard !tagged.isEmpty else { return [] }
         var refreshTimes: [Date?] = []
         for target in tagged {
-            for kind in [LoadBalancerAPIKind.classic, .v2] where target.kinds.contains(kind) {
+            for kind in [LoadBalancerAPIKind.classic, .v2, .targetGroups] where target.kinds.contains(kind) {
                 refreshTimes.append(target.snapshot.refreshedAt(kind))
             }
         }
@@ -325,13 +349,20 @@ struct FamilyBuilder {
             for record in target.snapshot.classic.values { counts[record.kind, default: 0] += 1 }
             for record in target.snapshot.v2.values { counts[record.kind, default: 0] += 1 }
         }
+        var entrySamples = LoadBalancerKind.allCases.map { kind in
+            Sample(name: entriesName, labels: [("type", kind.rawValue)], value: Double(counts[kind] ?? 0))
+        }
+        if tagged.contains(where: { $0.kinds.contains(.targetGroups) }) {
+            let targetGroups = tagged.reduce(0) { $0 + $1.snapshot.targetGroups.count }
+            entrySamples.append(
+                Sample(name: entriesName, labels: [("type", "target_group")], value: Double(targetGroups))
+            )
+        }
         let entries = MetricFamily(
             name: entriesName,
             help: "Load balancers in the tag cache, by type.",
             type: .gauge,
-            samples: LoadBalancerKind.allCases.map { kind in
-                Sample(name: entriesName, labels: [("type", kind.rawValue)], value: Double(counts[kind] ?? 0))
-            }
+            samples: entrySamples
         )
         return [age, entries]
     }

@@ -23,8 +23,9 @@ public struct PlannedRule: Sendable {
     /// The ListMetrics cache's key: as upstream, two rules differing only in `warn_on_empty_list_dimensions` share
     /// an entry.
     let listMetricsCacheID: RuleID
-    /// The load balancer API whose tags label this rule's series, when tag labels are on for an ELB namespace.
-    let loadBalancerKind: LoadBalancerAPIKind?
+    /// The parts of the load balancer APIs whose tags label this rule's series (tag labels on, an ELB namespace):
+    /// its load balancers, and its target groups when its series have a `TargetGroup` dimension.
+    let loadBalancerKinds: Set<LoadBalancerAPIKind>
 
     /// The rule, with `region` and `roleARN` set to its target's.
     public var rule: MetricRule { id.rule }
@@ -48,8 +49,12 @@ public struct PlannedRule: Sendable {
         var cacheRule = rule
         cacheRule.warnOnEmptyListDimensions = false
         self.listMetricsCacheID = RuleID(cacheRule)
-        self.loadBalancerKind =
-            rule.tagLabels.enabled ? LoadBalancerTagSnapshot.kindOfAPI(namespace: rule.awsNamespace) : nil
+        var kinds: Set<LoadBalancerAPIKind> = []
+        if rule.tagLabels.enabled, let kind = LoadBalancerTagSnapshot.kindOfAPI(namespace: rule.awsNamespace) {
+            kinds.insert(kind)
+            if kind == .v2, rule.awsDimensions?.contains("TargetGroup") == true { kinds.insert(.targetGroups) }
+        }
+        self.loadBalancerKinds = kinds
     }
 
     /// The label of a dimension of this rule's series.

@@ -1,5 +1,10 @@
 import ConfigFile
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Loads a config for the command line, printing every problem to stderr.
 enum ConfigReport {
@@ -17,6 +22,6 @@ enum ConfigReport {
     }
 
     static func printError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        StandardStream.error.write(line + "\n")
     }
 }

@@ -3,12 +3,17 @@ import ArgumentParser
 import ConfigFile
 import ExporterServer
 import Exposition
-import Foundation
 import Logging
 import ResourceTags
 import ScrapePipeline
 import ScrapeStatus
 import Telemetry
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `cloudwatch-tag-exporter scrape FILE`: one scrape printed to stdout, without a server, for debugging a config.
 struct ScrapeOnce: AsyncParsableCommand {
@@ -56,7 +61,7 @@ struct ScrapeOnce: AsyncParsableCommand {
                 format: format == "openmetrics" ? .openMetrics100 : .text004,
                 nameFilter: nil
             )
-            FileHandle.standardOutput.write(Data(output))
+            StandardStream.output.write(output)
         } catch {
             logger.error("Scrape failed", metadata: ["error": "\(error)"])
             try? await transport.shutdown()

@@ -91,14 +91,25 @@ import Testing
         #expect(diagnostics.first?.message.contains(hint) == true)
     }
 
-    /// Java's `Pattern.matches` is a whole-string match; the collector compiles through `JavaRegex`.
+    /// Java's `Pattern.matches` is a whole-string match; the collector compiles through `JavaPattern`.
     @Test func dimensionRegexesAreFullMatches() throws {
-        let regex = try JavaRegex.compileFullMatch("myLB(.*)|[0-9a-f]{3}")
-        #expect(JavaRegex.fullMatches(regex, "myLB1"))
-        #expect(JavaRegex.fullMatches(regex, "abc"))
-        #expect(!JavaRegex.fullMatches(regex, "xmyLB1"))
-        #expect(!JavaRegex.fullMatches(regex, "abcd"))
-        #expect(!JavaRegex.fullMatches(regex, "abc\n"))
+        let regex = try JavaPattern("myLB(.*)|[0-9a-f]{3}", anchored: true)
+        #expect(regex.matches("myLB1"))
+        #expect(regex.matches("abc"))
+        #expect(!regex.matches("xmyLB1"))
+        #expect(!regex.matches("abcd"))
+        #expect(!regex.matches("abc\n"))
+    }
+
+    /// A construct Java accepts but the exporter leaves out fails the load naming it, not at scrape time.
+    @Test func unsupportedRegexConstructsFailTheLoadNamingThem() {
+        let diagnostics = ruleErrors(
+            "  aws_dimensions: [LoadBalancerName]\n  aws_dimension_select_regex:\n"
+                + "    LoadBalancerName: [\"(?!test).*\"]\n"
+        )
+        #expect(diagnostics.map(\.keyPath) == ["metrics[0].aws_dimension_select_regex.LoadBalancerName[0]"])
+        #expect(diagnostics.first?.message.contains("lookahead") == true)
+        #expect(diagnostics.first?.message.contains("not supported") == true)
     }
 
     @Test func invalidARNRegexpFailsTheLoad() {

@@ -89,15 +89,16 @@ import Testing
     }
 
     @Test func aHostnameClaimedTwiceStaysFoundUntilBothLetGo() {
-        var table = ServiceTable()
+        var table = ObjectTable<KubernetesService>()
         let first = KubernetesObjectName(namespace: "a", name: "one")
         let second = KubernetesObjectName(namespace: "b", name: "two")
         _ = table.set(first, KubernetesService(name: first, loadBalancerHostnames: ["shared.example"], labels: [:]))
         _ = table.set(second, KubernetesService(name: second, loadBalancerHostnames: ["shared.example"], labels: [:]))
-        #expect(table.service(forHostname: "SHARED.example.")?.name == first)  // the smallest name wins
+        // The smallest name wins.
+        #expect(table.first(claiming: KubernetesHostname.normalized("SHARED.example."))?.name == first)
         let removed = table.set(first, nil)
         #expect(removed)
-        #expect(table.service(forHostname: "shared.example")?.name == second)
+        #expect(table.first(claiming: "shared.example")?.name == second)
         let removedAgain = table.set(first, nil)
         #expect(!removedAgain)
         let moved = table.set(
@@ -105,8 +106,8 @@ import Testing
             KubernetesService(name: second, loadBalancerHostnames: ["moved.example"], labels: [:])
         )
         #expect(moved)
-        #expect(table.service(forHostname: "shared.example") == nil)
-        #expect(table.service(forHostname: "moved.example")?.name == second)
+        #expect(table.first(claiming: "shared.example") == nil)
+        #expect(table.first(claiming: "moved.example")?.name == second)
     }
 
     @Test func objectsDecodeOnlyTheFieldsKept() throws {

@@ -18,6 +18,8 @@ final class FakeAWS: Sendable {
         var getResources: (@Sendable (GetResourcesInput) throws -> GetResourcesOutput)?
         var classicLoadBalancers: (@Sendable () throws -> [(String, [AWSTag])])?
         var v2LoadBalancers: (@Sendable () throws -> [(LoadBalancerV2, [AWSTag])])?
+        /// Target groups and their tags: DescribeTargetGroups answers them in one page, DescribeTags their tags.
+        var targetGroups: (@Sendable () throws -> [(TargetGroup, [AWSTag])])?
         /// Classic load balancers deleted after DescribeLoadBalancers listed them: DescribeTags naming one fails
         /// with `LoadBalancerNotFound`, as ELB answers.
         var deletedClassic: Set<String> = []
@@ -173,12 +175,23 @@ struct FakeELBv2: LoadBalancerV2API {
     }
     func describeTags(resourceARNs: [String], deadline: ContinuousClock.Instant?) async throws -> [String: [AWSTag]] {
         aws.calls.withLock { $0.describeTags += 1 }
-        guard let handler = aws.handlers.withLock({ $0.v2LoadBalancers }) else {
-            throw FakeAWS.unexpected("DescribeTags")
-        }
+        let (loadBalancers, targetGroups) = aws.handlers.withLock { ($0.v2LoadBalancers, $0.targetGroups) }
+        guard loadBalancers != nil || targetGroups != nil else { throw FakeAWS.unexpected("DescribeTags") }
+        let loadBalancerTags = try loadBalancers?().map { ($0.0.arn, $0.1) } ?? []
+        let targetGroupTags = try targetGroups?().map { ($0.0.arn, $0.1) } ?? []
         return Dictionary(
-            try handler().filter { resourceARNs.contains($0.0.arn) }.map { ($0.0.arn, $0.1) },
+            (loadBalancerTags + targetGroupTags).filter { resourceARNs.contains($0.0) },
             uniquingKeysWith: { first, _ in first }
         )
+    }
+    func describeTargetGroups(
+        marker: String?,
+        pageSize: Int?,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> TargetGroupPage {
+        guard let handler = aws.handlers.withLock({ $0.targetGroups }) else {
+            throw FakeAWS.unexpected("DescribeTargetGroups")
+        }
+        return TargetGroupPage(targetGroups: try handler().map(\.0), nextMarker: nil)
     }
 }

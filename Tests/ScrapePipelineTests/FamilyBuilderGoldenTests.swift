@@ -76,6 +76,26 @@ import Testing
             ],
             refreshedAt: now.addingTimeInterval(-90)
         )
+        // A target group of the ALB, tagged as the AWS Load Balancer Controller tags an Ingress's backend.
+        snapshot.replaceTargetGroups(
+            [
+                "targetgroup/k8s-shop-cart-0123456789/73e2d6bc24d8a067": TargetGroupRecord(
+                    arn:
+                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/k8s-shop-cart-0123456789/73e2d6bc24d8a067",
+                    name: "k8s-shop-cart-0123456789",
+                    dimensionValue: "targetgroup/k8s-shop-cart-0123456789/73e2d6bc24d8a067",
+                    loadBalancerARNs: [
+                        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-shop-front/50dc6c495c0c9188"
+                    ],
+                    port: 8080,
+                    tags: [
+                        AWSTag(key: "ingress.k8s.aws/stack", value: "shop/front"),
+                        AWSTag(key: "ingress.k8s.aws/resource", value: "shop/front-cart:8080"),
+                    ]
+                )
+            ],
+            refreshedAt: now.addingTimeInterval(-60)
+        )
         return snapshot
     }
 
@@ -92,7 +112,9 @@ import Testing
             regions: [:],
             elbTagsInfo: true,
             labelMemo: SampleLabelMemo(),
-            elbTagsMemo: ElbTagsMemo(),
+            elbTagsMemo: FamilyMemo(),
+            targetGroupInfoMemo: FamilyMemo(),
+            clusterLabel: "cluster",
             identities: KubernetesIdentityResolver(kubernetes: kubernetes, serviceLabels: serviceLabels)
         )
         let output = builder.families(

@@ -110,10 +110,10 @@ import Testing
             """
         let harness = try CollectorHarness(yaml, aws: LoadBalancerTagLabelTests.fleetAWS(fleet))
         _ = await harness.scrape()
-        #expect(harness.collector.labelMemo.setCount == 6)
+        #expect(harness.collector.caches.labels.setCount == 6)
         fleet.set([(String(repeating: "a", count: 32), [])])
         _ = await harness.scrape()
-        #expect(harness.collector.labelMemo.setCount == 2)
+        #expect(harness.collector.caches.labels.setCount == 2)
         #expect(harness.collector.store.seriesCount == 2)
     }
 }

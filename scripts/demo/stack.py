@@ -364,13 +364,10 @@ def show(stack: Stack) -> None:
     print(f"\n== {len(labelled)} service-labelled lines from {stack.exporter_url}/metrics (first 15) ==")
     for line in labelled[:15]:
         print("  " + line)
-    expr = ('sum by (namespace, service) ({__name__=~"aws_elb_request_count_sum|aws_applicationelb_request_count_sum'
-            '|aws_networkelb_new_flow_count_sum", service!=""})')
-    print(f"\n== Prometheus: {expr} ==")
-    rows = sorted((s["metric"].get("namespace", ""), s["metric"].get("service", ""), s["value"][1])
-                  for s in stack.query(expr))
-    for namespace, service, value in rows:
-        print(f"  {namespace}/{service}: {value} requests (NLB: new flows) per minute")
+    expr = "namespace_service:aws_load_balancer_requests:per_second"
+    print(f"\n== per Service, whatever fronts it: {expr} ==")
+    for line in per_service_lines(stack.summary, stack.query(expr)):
+        print("  " + line)
     try:
         groups = stack.api("/api/v1/rules")["groups"]
     except (OSError, ValueError):
@@ -397,6 +394,29 @@ def show(stack: Stack) -> None:
   moto_server        {stack.moto_url}/moto-api/
   logs               {stack.logdir}
 """, flush=True)
+
+
+def per_service_lines(summary: dict, result: list[dict]) -> list[str]:
+    """One line per seeded Service with a load balancer in front of it: its request rate from the per-Service rule
+    (summed over every load balancer and target group in front of it) and what fronts it. NLBs count new flows,
+    so "new flows" is said only where an NLB fronts the Service."""
+    rate = {(s["metric"].get("namespace", ""), s["metric"].get("service", "")): float(s["value"][1])
+            for s in result}
+    names = {"classic": "classic ELB", "alb": "ALB", "nlb": "NLB"}
+    lines = []
+    for entry in summary.get("services", []):
+        fronts = entry.get("fronted_by") or []
+        if not fronts:
+            continue
+        kinds = {f["kind"] for f in fronts}
+        unit = ("new flows/s" if kinds == {"nlb"} else "requests + new flows/s" if "nlb" in kinds
+                else "requests/s")
+        via = ", ".join(f"{names[f['kind']]} {f['load_balancer']}" + (f" ({f['via']})" if f.get("via") else "")
+                        for f in fronts)
+        key = (entry["namespace"], entry["service"])
+        value = f"{rate[key]:.1f} {unit}" if key in rate else f"no data yet ({unit})"
+        lines.append(f"{entry['namespace']}/{entry['service']}: {value} via {via}")
+    return lines
 
 
 def _interrupt(*_) -> None:

@@ -7,10 +7,18 @@ plus kube-state-metrics-shaped series from a static file. Asserts through Promet
   (b) every `expr` of every dashboard in dashboards/*.json (template variables substituted) parses and returns data,
       except the few queries in DASHBOARD_MAY_BE_EMPTY;
   (c) the legacy join of docs/product.md, verbatim, returns the seeded service's series;
+  (s) per Service, whatever fronts it: every rule that reads target groups (`namespace_service:aws_load_balancer_*`,
+      the ALB target group rules, the ALB host counts and per-pod ratio) returns series for both Services behind the
+      IngressGroup ALB (shop/checkout-api, shop/cart), the request rate exists for every seeded Service behind a
+      load balancer, its healthy targets add up every load balancer and target group in front of it (3 per front,
+      0 for the broken NLB's), and a Service-tagged ALB's requests are counted once;
   (d) every alert of rules/*.alerts.yml is loaded, the alerts the seeded story should trigger fire (high 5xx for
       shop/frontend, no healthy hosts for payments/ledger) and nothing fires for healthy services or exporter health;
 plus checks of the exporter's own output: tag labels and host counts per seeded load balancer, aws_elb_tags,
-labels on more load balancers than one DescribeLoadBalancers page, no scrape error.
+labels on more load balancers than one DescribeLoadBalancers page, no scrape error; and per seeded target group
+(t): its series carry its backend Service's namespace/service (and the ALB's ingress and cluster), and
+aws_elb_target_group_info names its load balancer, Service, port and source. (s) and (t) need an exporter that
+labels target groups (issue 20); the fake exporter does.
 
     python3 tests/e2e/e2e.py [--exporter .build/debug/cloudwatch-tag-exporter] [--keep]
     python3 tests/e2e/e2e.py --exporter tests/e2e/fake_exporter.py      # the Python stand-in
@@ -61,6 +69,15 @@ DASHBOARD_MAY_BE_EMPTY = {
 GRAFANA_BUILTINS = {"__rate_interval": "1m", "__interval": "1m", "__range": "5m", "__range_s": "300",
                     "__range_ms": "300000", "__interval_ms": "60000"}
 PHASE_TIMEOUT = 200  # seconds for all checks after the stack is up; start-up has its own bounded waits
+# Rules that read target group series and so must have series for the Services behind a shared ALB (besides every
+# namespace_service:aws_load_balancer_* and namespace_service:aws_applicationelb_target_group_* rule).
+SHARED_ALB_RULES = {
+    "namespace_service:aws_applicationelb_healthy_host_count:sum",
+    "namespace_service:aws_applicationelb_un_healthy_host_count:sum",
+    "namespace_service:aws_applicationelb_request_count_per_kube_endpoint_address_ready:ratio",
+}
+SHARED_ALB_PREFIXES = ("namespace_service:aws_load_balancer_", "namespace_service:aws_applicationelb_target_group_")
+INFO_SOURCES = {"kubernetes_api", "target_group_tags", "load_balancer_tags"}
 
 
 class OutOfTime(BaseException):
@@ -221,6 +238,15 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     check = subprocess.run(prefix + ["check-config", str(config)], capture_output=True, text=True, timeout=60)
     results.record("exporter check-config accepts the demo config", check.returncode == 0,
                    (check.stdout + check.stderr).strip()[-300:])
+    # The shipped configs and the config deploy/kubernetes-api mounts (with its `kubernetes:` section).
+    overlay = yaml.safe_load((REPO_ROOT / "deploy" / "kubernetes-api" / "configmap.yaml").read_text())
+    overlay_config = workdir / "kubernetes-api-config.yml"
+    overlay_config.write_text(overlay["data"]["config.yml"])
+    shipped = [p for p in sorted((REPO_ROOT / "config").glob("*.yml")) if p.name != "web-config.yml"]
+    for path in shipped + [overlay_config]:
+        check = subprocess.run(prefix + ["check-config", str(path)], capture_output=True, text=True, timeout=60)
+        results.record(f"exporter check-config accepts {path.name}", check.returncode == 0,
+                       (check.stdout + check.stderr).strip()[-300:])
     records, alerts = prepare_rules(rules_src, workdir / "rules")
     # An empty rules/ or dashboards/ would make (a), (b) and (d) pass vacuously.
     results.record("rules/*.rules.yml has recording rules", bool(records), f"{len(records)} in {rules_src}")
@@ -283,6 +309,41 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
             return got == [want_hosts], f"{family} = {got}, want {want_hosts}"
         eventually(results, f"{lb['name']} healthy hosts match the seeded story", hosts, deadline)
 
+    # --- (t) target groups: the backend Service's labels on the series, and the info series
+    for lb in summary["load_balancers"]:
+        lb_dim = lb["dimensions"].get("LoadBalancer", "")
+        for tg in lb.get("target_groups") or []:
+            def tg_labels(tg=tg):
+                series = stack.query(f'{{__name__=~"aws_.+", __name__!="aws_elb_target_group_info", '
+                                     f'target_group="{tg["dimension"]}"}}')
+                if not series:
+                    return False, f"no CloudWatch series with target_group={tg['dimension']}"
+                wrong = [s["metric"] for s in series
+                         if any(s["metric"].get(k) != v for k, v in tg["expected_labels"].items())]
+                if wrong:
+                    return False, f"{len(wrong)}/{len(series)} series lack {tg['expected_labels']}, e.g. {wrong[0]}"
+                return True, f"{len(series)} series with {tg['expected_labels']}"
+            eventually(results, f"(t) target group {tg['name']} ({lb['kind']}) series carry its Service's labels",
+                       tg_labels, deadline)
+
+            def tg_info(tg=tg, lb_dim=lb_dim):
+                series = stack.query(f'aws_elb_target_group_info{{target_group="{tg["dimension"]}"}}')
+                if len(series) != 1:
+                    return False, f"{len(series)} aws_elb_target_group_info series, want 1"
+                m = series[0]["metric"]
+                want = {"load_balancer": lb_dim, "namespace": tg["namespace"], "service": tg["service"],
+                        "cluster": tg["expected_labels"]["cluster"]}
+                if tg["ingress"]:
+                    want["ingress"] = tg["ingress"]
+                # The controller's resource tags name the port; the in-tree tag does not.
+                if any(k.endswith("/resource") for k in tg["tags"]):
+                    want["port"] = str(tg["port"])
+                wrong = {k: (m.get(k), v) for k, v in want.items() if m.get(k) != v}
+                if wrong or m.get("source") not in INFO_SOURCES:
+                    return False, f"{st.series_text(series[0])}: (got, want) {wrong}, source {m.get('source')!r}"
+                return True, st.series_text(series[0])
+            eventually(results, f"(t) aws_elb_target_group_info for {tg['name']}", tg_info, deadline)
+
     if summary["many"]:
         # Several DescribeLoadBalancers pages of classic ELBs (moto caps pages at --lb-page-cap, the exporter asks
         # for 400): labelling them all needs paging.
@@ -315,6 +376,59 @@ def run(args: argparse.Namespace, results: Results) -> st.Stack | None:
     for rule in records:
         eventually(results, f"(a) recording rule {rule['record']}",
                    lambda rule=rule: check_recording_rule(stack, rule, summary), deadline)
+
+    # --- (s) per Service, whatever fronts it
+    group = [lb for lb in summary["load_balancers"] if lb["kind"] == "alb-group"]
+    shared = {(tg["namespace"], tg["service"]) for lb in group for tg in lb["target_groups"]}
+    results.record("(s) the seed has an IngressGroup ALB with two Services", len(shared) == 2, str(sorted(shared)))
+    shared_rules = [r for r in records
+                    if r["record"].startswith(SHARED_ALB_PREFIXES) or r["record"] in SHARED_ALB_RULES]
+    results.record("(s) rules/ has per-Service rules that read target groups",
+                   len(shared_rules) > len(SHARED_ALB_RULES), f"{len(shared_rules)} rules")
+    for rule in shared_rules:
+        def per_service(rule=rule):
+            got = {(x["metric"].get("namespace"), x["metric"].get("service")) for x in stack.query(rule["record"])}
+            missing = shared - got
+            return not missing, (f"no series for {sorted(missing)}" if missing else
+                                 f"series for {sorted(shared)}")
+        eventually(results, f"(s) {rule['record']} covers the IngressGroup's Services", per_service, deadline)
+    region = f', region="{regions[0]}"' if regions else ""
+    fronted = [e for e in summary["services"] if e.get("fronted_by")]
+    for entry in fronted:
+        selector = f'namespace="{entry["namespace"]}", service="{entry["service"]}"{region}'
+        kinds = "+".join(f["kind"] for f in entry["fronted_by"])
+        want_targets = 0.0 if entry["story"] == "no_healthy_hosts" else 3.0 * len(entry["fronted_by"])
+
+        def requests_and_targets(selector=selector, want_targets=want_targets):
+            rate = stack.query(f"namespace_service:aws_load_balancer_requests:per_second{{{selector}}}")
+            targets = stack.query(f"namespace_service:aws_load_balancer_healthy_targets:sum{{{selector}}}")
+            got = [float(x["value"][1]) for x in targets]
+            ok = len(rate) == 1 and float(rate[0]["value"][1]) > 0 and got == [want_targets]
+            return ok, (f"{len(rate)} request rate series "
+                        f"({', '.join(x['value'][1] for x in rate)}/s), healthy targets {got}, want [{want_targets}]")
+        eventually(results, f"(s) {entry['namespace']}/{entry['service']} ({kinds}): request rate, targets of every "
+                   "front added up", requests_and_targets, deadline)
+    once = [tg for lb in summary["load_balancers"] if lb["kind"] == "alb-service" for tg in lb["target_groups"]]
+    for tg in once:
+        selector = f'namespace="{tg["namespace"]}", service="{tg["service"]}"{region}'
+
+        def counted_once(selector=selector):
+            # The recorded value is up to one evaluation (5 s) older than the raw query: a sample arriving in
+            # between makes them differ for that moment, so look a few times (bounded) before calling it a miss,
+            # also when the shared deadline leaves this check one call.
+            for _ in range(6):
+                rule = stack.query(f"namespace_service:aws_load_balancer_requests:per_second{{{selector}}}")
+                raw = stack.query(f'sum(last_over_time(aws_applicationelb_request_count_sum{{target_group!="", '
+                                  f'{selector}}}[15m])) / 60')
+                if len(rule) != 1 or len(raw) != 1:
+                    return False, f"{len(rule)} rule series, {len(raw)} target group sums"
+                a, b = float(rule[0]["value"][1]), float(raw[0]["value"][1])
+                if abs(a - b) < 1e-6 * max(1.0, b):
+                    break
+                time.sleep(3)
+            return abs(a - b) < 1e-6 * max(1.0, b), f"rule {a}/s, target groups {b}/s (the ALB's own series not added)"
+        eventually(results, f"(s) {tg['namespace']}/{tg['service']}: a Service-tagged ALB's requests counted once",
+                   counted_once, deadline)
 
     # --- (m) several regions: every CloudWatch series and every recorded series keeps its region
     if regions:

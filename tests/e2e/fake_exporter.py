@@ -10,8 +10,15 @@ environment (``AWS_ENDPOINT_URL`` etc., so point it at moto), and emits series s
   dimension sets whose names equal ``aws_dimensions``, then GetMetricStatistics, latest datapoint in the window);
 * labels from load balancer tags: ``kubernetes.io/service-name`` or ``service.k8s.aws/stack`` → namespace, service;
   ``ingress.k8s.aws/stack`` → namespace, ingress; ``kubernetes.io/cluster/<c>`` or ``elbv2.k8s.aws/cluster`` → cluster;
+* on series with a ``TargetGroup`` dimension, the namespace/service of the target group's backend Service, from its
+  tags (``service.k8s.aws/resource`` ``<ns>/<svc>:<port>``, ``ingress.k8s.aws/resource``
+  ``<ns>/<ingress>-<svc>:<port>``, ``kubernetes.io/service-name`` ``<ns>/<svc>``), then the load balancer's
+  ingress and cluster (issue 20's shapes; the load balancer's labels when the target group maps to nothing);
 * ``aws_elb_tags{load_balancer_name=...|load_balancer=...,<sanitised tag keys>=<values>} 1`` per load balancer;
-* a few self metrics (scrape duration/error, request counters, tag cache gauges, build info).
+* ``aws_elb_target_group_info{target_group, load_balancer, namespace, service, port, ingress, cluster, source} 1`` per
+  target group (labels only when known; source target_group_tags or load_balancer_tags);
+* a few self metrics (scrape duration/error, request counters, datapoint store counters with no store behind
+  them, tag cache gauges, build info).
 
 Endpoints: ``/metrics``, ``/-/healthy``, ``/-/ready``, ``POST /-/reload``. ``check-config FILE`` parses the YAML.
 """
@@ -72,6 +79,42 @@ def k8s_labels(tags: dict[str, str]) -> list[tuple[str, str]]:
     return list(out.items())
 
 
+def alnum(s: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]", "", s)
+
+
+def target_group_backend(tg_name: str, tags: dict[str, str], lb_tags: dict[str, str]):
+    """(namespace, service, port, ingress) of a target group's backend Service from its tags, or None. For
+    `<ns>/<ingress>-<svc>`: an implicit group's stack names the ingress; otherwise the `<svc 8>` part of the target
+    group's name (k8s-<ns 8>-<svc 8>-<hash>) must pick exactly one split."""
+    def split_port(value: str):
+        ref, _, port = value.rpartition(":")
+        return (ref, port) if ref and port else (value, "")
+
+    if "/" in tags.get("service.k8s.aws/resource", ""):
+        (ref, port) = split_port(tags["service.k8s.aws/resource"])
+        ns, _, svc = ref.partition("/")
+        return ns, svc, port, None
+    if "/" in tags.get("ingress.k8s.aws/resource", ""):
+        (ref, port) = split_port(tags["ingress.k8s.aws/resource"])
+        ns, _, rest = ref.partition("/")
+        stack = lb_tags.get("ingress.k8s.aws/stack", tags.get("ingress.k8s.aws/stack", ""))
+        if stack.startswith(ns + "/") and rest.startswith(stack.split("/", 1)[1] + "-"):
+            ingress = stack.split("/", 1)[1]
+            return ns, rest[len(ingress) + 1:], port, ingress
+        parts = tg_name.split("-")
+        svc8 = parts[2] if len(parts) >= 4 else ""
+        splits = [(rest[:i], rest[i + 1:]) for i, c in enumerate(rest) if c == "-"]
+        found = [(ing, svc) for ing, svc in splits if svc and alnum(svc)[:8] == svc8]
+        if len(found) == 1:
+            return ns, found[0][1], port, None
+        return None
+    if "/" in tags.get("kubernetes.io/service-name", ""):
+        ns, _, svc = tags["kubernetes.io/service-name"].partition("/")
+        return ns, svc, "", None
+    return None
+
+
 class Fake:
     def __init__(self, config_path: str):
         self.config_path = config_path
@@ -85,6 +128,7 @@ class Fake:
         self.requested: dict[tuple[str, str], int] = {}
         self.tags_at = 0.0
         self.lbs: dict[str, dict] = {}
+        self.tgs: dict[str, dict] = {}
 
     def load(self) -> dict:
         with open(self.config_path) as f:
@@ -122,13 +166,60 @@ class Fake:
                     _, name, lb_id = d["ResourceArn"].split(":loadbalancer/", 1)[1].split("/", 2)
                     prefix = {"application": "app", "network": "net", "gateway": "gwy"}[lb["Type"]]
                     dim = f"{prefix}/{name}/{lb_id}"
-                    lbs[dim] = {"type": lb["Type"], "label": ("load_balancer", dim),
+                    lbs[dim] = {"type": lb["Type"], "label": ("load_balancer", dim), "arn": d["ResourceArn"],
                                 "tags": {t["Key"]: t["Value"] for t in d.get("Tags", [])}}
             marker = page.get("NextMarker")
             if not marker:
                 break
+        by_arn = {}
+        for dim, lb in lbs.items():
+            if lb["type"] != "classic":
+                by_arn[lb["arn"]] = dim
+        tgs: dict[str, dict] = {}
+        marker = None
+        while True:
+            page = self.elbv2.describe_target_groups(**({"Marker": marker} if marker else {}))
+            self.count("elbv2", "DescribeTargetGroups")
+            groups = {tg["TargetGroupArn"]: tg for tg in page["TargetGroups"]}
+            keys = list(groups)
+            for i in range(0, len(keys), 20):
+                self.count("elbv2", "DescribeTags")
+                for d in self.elbv2.describe_tags(ResourceArns=keys[i:i + 20])["TagDescriptions"]:
+                    tg = groups[d["ResourceArn"]]
+                    dim = d["ResourceArn"].split(":", 5)[5]
+                    tgs[dim] = {"name": tg["TargetGroupName"],
+                                "tags": {t["Key"]: t["Value"] for t in d.get("Tags", [])},
+                                "load_balancers": [by_arn[a] for a in tg.get("LoadBalancerArns", []) if a in by_arn]}
+            marker = page.get("NextMarker")
+            if not marker:
+                break
         self.lbs = lbs
+        self.tgs = tgs
         self.tags_at = time.time()
+
+    def target_group_labels(self, tg_dim: str, lb_dim: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
+        """(sample labels after the dimensions, info labels) for a target group behind a load balancer."""
+        lb = self.lbs.get(lb_dim)
+        lb_labels = dict(k8s_labels(lb["tags"])) if lb else {}
+        tg = self.tgs.get(tg_dim)
+        backend = target_group_backend(tg["name"], tg["tags"], lb["tags"] if lb else {}) if tg else None
+        if not backend:
+            info = dict(lb_labels)
+            if lb_labels:
+                info["source"] = "load_balancer_tags"
+            return list(lb_labels.items()), info
+        ns, svc, port, ingress = backend
+        labels = {"namespace": ns, "service": svc}
+        ingress = ingress or lb_labels.get("ingress")
+        if ingress:
+            labels["ingress"] = ingress
+        if "cluster" in lb_labels:
+            labels["cluster"] = lb_labels["cluster"]
+        info = {"namespace": ns, "service": svc, **({"port": port} if port else {}),
+                **({"ingress": ingress} if ingress else {}),
+                **({"cluster": lb_labels["cluster"]} if "cluster" in lb_labels else {}),
+                "source": "target_group_tags"}
+        return list(labels.items()), info
 
     def scrape(self) -> str:
         started = time.time()
@@ -146,6 +237,15 @@ class Fake:
             for lb in self.lbs.values():
                 labels = [lb["label"]] + [(safe_label(k), v) for k, v in lb["tags"].items()]
                 out.append(f"aws_elb_tags{labels_text(labels)} 1.0")
+            out += ["# HELP aws_elb_target_group_info The Kubernetes Service behind an ELBv2 target group",
+                    "# TYPE aws_elb_target_group_info gauge"]
+            for tg_dim, tg in sorted(self.tgs.items()):
+                for lb_dim in tg["load_balancers"] or [""]:
+                    _, info = self.target_group_labels(tg_dim, lb_dim)
+                    order = ("namespace", "service", "port", "ingress", "cluster", "source")
+                    labels = [("target_group", tg_dim)] + ([("load_balancer", lb_dim)] if lb_dim else [])
+                    labels += [(k, info[k]) for k in order if k in info]
+                    out.append(f"aws_elb_target_group_info{labels_text(labels)} 1.0")
             out += ["# TYPE cloudwatch_exporter_aws_api_requests_total counter"]
             out += [f'cloudwatch_exporter_aws_api_requests_total{{service="{s}",action="{a}"}} {float(n)}'
                     for (s, a), n in sorted(self.requests.items())]
@@ -158,6 +258,19 @@ class Fake:
             out += ["# TYPE cloudwatch_metrics_requested_total counter"]
             out += [f'cloudwatch_metrics_requested_total{{metric_name="{m}",namespace="{n}"}} {float(c)}'
                     for (n, m), c in sorted(self.requested.items())]
+            # No datapoint store here: every fetch is a miss, nothing is saved (the exporter dashboard's panels).
+            out += ["# TYPE cloudwatch_exporter_datapoint_store_hits_total counter",
+                    "# TYPE cloudwatch_exporter_datapoint_store_misses_total counter",
+                    "# TYPE cloudwatch_exporter_datapoint_store_saved_requests_total counter",
+                    "# TYPE cloudwatch_exporter_datapoint_store_saved_metrics_total counter"]
+            for (n, m), c in sorted(self.requested.items()):
+                out += [f'cloudwatch_exporter_datapoint_store_hits_total{{namespace="{n}",metric_name="{m}"}} 0.0',
+                        f'cloudwatch_exporter_datapoint_store_misses_total{{namespace="{n}",metric_name="{m}"}} '
+                        f'{float(c)}',
+                        f'cloudwatch_exporter_datapoint_store_saved_metrics_total{{metric_name="{m}",namespace="{n}"}} '
+                        '0.0']
+            out += [f'cloudwatch_exporter_datapoint_store_saved_requests_total{{action="GetMetricStatistics",'
+                    f'namespace="{n}"}} 0.0' for n in sorted({n for n, _ in self.requested})]
             out += ["# TYPE cloudwatch_exporter_load_balancer_tags_cache_entries gauge"]
             out += [f'cloudwatch_exporter_load_balancer_tags_cache_entries{{type="{t}"}} {float(n)}'
                     for t, n in sorted(by_type.items())]
@@ -213,7 +326,9 @@ class Fake:
                 labels += [(safe_label(snake(n)), by_name[n]) for n in dims]
                 lb_key = by_name.get("LoadBalancerName") or by_name.get("LoadBalancer")
                 lb = self.lbs.get(lb_key or "")
-                if lb:
+                if "TargetGroup" in by_name:
+                    labels += self.target_group_labels(by_name["TargetGroup"], lb_key or "")[0]
+                elif lb:
                     labels += k8s_labels(lb["tags"])
                 ts = int(latest["Timestamp"].timestamp() * 1000)
                 for stat in stats:

@@ -26,9 +26,13 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD_SCRIPT = ROOT / "scripts" / "build-image.sh"
-# The target of issue 10: 25 MiB. Measured: 23.8 MiB (zstd -19 by the CLI, see scripts/build-image.sh), of which
-# about 12.7 MiB is Foundation's built-in ICU data (34 MB in the binary), which the config regexes and URL handling use.
-MAX_COMPRESSED_BYTES = 25 * 1024 * 1024
+# Issue 21's target is 15 MiB; reached: 23.9 MiB (25,057,847 bytes, zstd -19 by the CLI, see scripts/build-image.sh),
+# so the bound is 24 MiB. What keeps it there is Foundation with its ICU (34 MB of ICU data in the 81 MB binary, about
+# 12 MiB compressed): the exporter's own regexes no longer use ICU (JavaPattern), but Yams imports full Foundation
+# (NSRegularExpression, DateFormatter, NumberFormatter, NSNull), which links CoreFoundation and ICU; a program calling
+# only Yams.compose is 58.7 MB stripped. README "Container image" has the figures; scripts/image/size-report.py the
+# breakdown.
+MAX_COMPRESSED_BYTES = 24 * 1024 * 1024
 # scripts/build-image.sh compresses with zstd (see there why); the zstd CLI decompresses (scripts/install-deps.sh).
 LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd"
 
@@ -57,6 +61,52 @@ metrics:
   aws_dimensions: [LoadBalancerName]
   aws_statistics: [Sum]
 """
+
+
+# The prometheus-community chart `prometheus-cloudwatch-exporter` (charts/prometheus-cloudwatch-exporter:
+# templates/deployment.yaml, templates/configmap.yaml, values.yaml), which most upstream users install with. Its pod
+# spec sets no `command` (values `command: []`, used only when non-empty) and no `args`, so the container runs the
+# image's ENTRYPOINT + CMD; it mounts its ConfigMap, whose one key is `config.yml`, at /config; it declares
+# `containerPort: 9106` (values `containerPort`) and probes `/-/healthy` (liveness) and `/-/ready` (readiness) on it
+# with `timeoutSeconds: 5`, every 5 s, failing after 3; it runs as `runAsUser: 65534`. Users switching to this
+# image change only `image.repository` and `image.tag`.
+CHART_PORT = 9106
+CHART_CONFIG_PATH = "/config/config.yml"
+CHART_PROBES = ("/-/healthy", "/-/ready")
+CHART_PROBE_TIMEOUT_SECONDS = 5
+CHART_PROBE_FAILURE_THRESHOLD = 3
+# The chart's default `config` value, verbatim.
+CHART_DEFAULT_CONFIG = """\
+# This is the default configuration for prometheus-cloudwatch-exporter
+region: eu-west-1
+period_seconds: 240
+metrics:
+- aws_namespace: AWS/ELB
+  aws_metric_name: HealthyHostCount
+  aws_dimensions: [AvailabilityZone, LoadBalancerName]
+  aws_statistics: [Average]
+
+- aws_namespace: AWS/ELB
+  aws_metric_name: UnHealthyHostCount
+  aws_dimensions: [AvailabilityZone, LoadBalancerName]
+  aws_statistics: [Average]
+
+- aws_namespace: AWS/ELB
+  aws_metric_name: RequestCount
+  aws_dimensions: [AvailabilityZone, LoadBalancerName]
+  aws_statistics: [Sum]
+
+- aws_namespace: AWS/ELB
+  aws_metric_name: Latency
+  aws_dimensions: [AvailabilityZone, LoadBalancerName]
+  aws_statistics: [Average]
+
+- aws_namespace: AWS/ELB
+  aws_metric_name: SurgeQueueLength
+  aws_dimensions: [AvailabilityZone, LoadBalancerName]
+  aws_statistics: [Maximum, Sum]
+"""
+CHART_POD = pathlib.Path(__file__).resolve().parent / "chart_pod.py"
 
 
 def git(*args):
@@ -236,6 +286,42 @@ def test_version_in_the_chroot(rootfs, image, identity):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (f"cloudwatch-tag-exporter {identity['version']} (revision {identity['revision']}, "
                                      f"released {identity['release_date']})")
+
+
+def test_runs_under_the_prometheus_community_helm_chart_unchanged(rootfs, image):
+    """The chart's pod, with only image.repository and image.tag changed: the image's own command line reads the
+    chart's config file and listens on the chart's port, and both probes answer within the chart's timeout while the
+    first scrape is still waiting on AWS."""
+    config = image.config["config"]
+    # No command or args in the pod spec: ENTRYPOINT + CMD is the whole command line.
+    assert config["Entrypoint"] + config["Cmd"] == ["/cloudwatch-tag-exporter", str(CHART_PORT), CHART_CONFIG_PATH]
+    assert f"{CHART_PORT}/tcp" in config["ExposedPorts"]
+    assert config["User"] == "65534:65534"
+    # The ConfigMap's key, where the chart mounts it, with the chart's default config.
+    (rootfs / "config").mkdir(exist_ok=True)
+    (rootfs / "config" / "config.yml").write_text(CHART_DEFAULT_CONFIG)
+    with Chroot(rootfs, image.config) as chroot:
+        # A network namespace of its own, as a pod has: port 9106 is free there whatever runs on this machine, so
+        # the CMD runs as it is, port included.
+        env = chroot.env({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                          "AWS_EC2_METADATA_DISABLED": "true", "POD_IP": "127.0.0.1", "PATH": os.environ["PATH"]})
+        command = [shutil.which("unshare"), "--net", sys.executable, str(CHART_POD), "--port", str(CHART_PORT),
+                   "--probe-timeout", str(CHART_PROBE_TIMEOUT_SECONDS), "--probes", str(CHART_PROBE_FAILURE_THRESHOLD),
+                   "--", *chroot.command(config["Cmd"])]
+        run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    sys.stderr.write(f"--- exporter log (chart pod) ---\n{result['log']}\n")
+    probes = result["probes"]
+    assert [p["path"] for p in probes] == list(CHART_PROBES) * CHART_PROBE_FAILURE_THRESHOLD, probes
+    # urllib's timeout is the probe's: an answer here came within timeoutSeconds.
+    assert all(p["status"] == 200 and p["body"] == "ok" for p in probes), probes
+    # The probes were answered while the first scrape was still waiting on AWS.
+    assert result["scrape_pending_after_probes"] is True, result
+    # The kubelet's SIGTERM ends it by itself well within the pod's 30 s grace period (chart_pod kills it after 30 s,
+    # exit -9). With the scrape still waiting on AWS it exits 1 today ("Server stopped" with a CancellationError),
+    # where a SIGTERM without a request in flight exits 0 (test_scrape_in_the_chroot_against_moto).
+    assert result["exit_code"] in (0, 1), result["log"]
 
 
 def get(url):

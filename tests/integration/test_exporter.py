@@ -151,6 +151,51 @@ def test_check_config_lists_problems(tmp_path):
     assert result.returncode == 1 and "aws_dimensions" in result.stderr, result.stderr
 
 
+# Every flag the server takes (README "Usage"); `--help` lists each, as node_exporter and every exporter-toolkit
+# exporter do, and still names the subcommands.
+SERVER_FLAGS = ["--config.file", "--web.listen-address", "--web.config.file", "--web.read-timeout",
+                "--web.idle-timeout", "--web.max-connections", "--web.max-request-body-bytes", "--log.level",
+                "--log.format", "--version", "--help"]
+
+
+def test_help_lists_every_server_flag_and_the_subcommands():
+    result = subprocess.run([str(EXPORTER), "--help"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    missing = [flag for flag in SERVER_FLAGS if flag not in result.stdout]
+    assert not missing, result.stdout
+    assert "<port> <config.yml>" in result.stdout
+    for subcommand in ("serve", "check-config", "scrape"):
+        assert re.search(rf"^\s+{subcommand}\b", result.stdout, re.M), result.stdout
+    # The subcommands keep their own help.
+    result = subprocess.run([str(EXPORTER), "scrape", "--help"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and "--format" in result.stdout, result.stdout
+    # A bad server flag is still refused before anything starts.
+    result = subprocess.run([str(EXPORTER), "--web.max-connections", "0", "--config.file", "x.yml"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and "--web.max-connections must be at least 1" in result.stderr, result.stderr
+
+
+def test_flags_after_serve_and_after_the_positional_arguments(moto, seeded, tmp_path):
+    """The server flags work wherever they stand: before or after `serve`, and after `<port> <config.yml>`."""
+    from conftest import free_port, wait_http
+    import os
+    config = tmp_path / "config.yml"
+    config.write_text(RULES)
+    env = dict(os.environ)
+    env.update(aws_env(moto))
+    for args in (lambda port: ["serve", "--web.listen-address", f"127.0.0.1:{port}", "--config.file", str(config)],
+                 lambda port: ["--web.listen-address", f"127.0.0.1:{port}", "serve", "--config.file", str(config)],
+                 lambda port: [str(port), str(config), "--log.level", "debug", "--web.read-timeout", "5s"]):
+        port = free_port()
+        process = subprocess.Popen([str(EXPORTER), *args(port)], env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            assert wait_http(f"http://127.0.0.1:{port}/-/healthy") == 200, args(port)
+        finally:
+            process.terminate()
+            assert process.wait(timeout=15) == 0
+
+
 def test_positional_port_and_config_like_upstream(moto, seeded, tmp_path):
     from conftest import Exporter, free_port
     import os

@@ -15,7 +15,8 @@ an absent 5xx series as "no errors" and show 0 %. This check
 Not counted as producing anything: config/migration-from-tag-pusher.yml (the migration example; coverage must not
 depend on it), config/multi-region.yml (the two-rule `regions` example, likewise) and config/reference.yml (documents
 every key; its rules select one example load balancer).
-Families the exporter emits itself (`aws_elb_tags`, `aws_resource_info`, README "Metrics") need no config.
+Families the exporter emits itself (`aws_elb_tags`, `aws_elb_target_group_info`, `aws_resource_info`, README
+"Metrics") need no config.
 No configs, no rules, no dashboard queries or no `aws_*` reference at all is a failure, not a pass.
 
 Usage (repository root): python3 tests/ops/check_config_coverage.py [--root DIR]
@@ -41,7 +42,7 @@ from check_dashboard_promql import queries as dashboard_queries  # noqa: E402
 NOT_FOR_COVERAGE = {"migration-from-tag-pusher.yml", "multi-region.yml", "reference.yml"}
 # Not an exporter config at all: the --web.config.file example (TLS, basic auth), checked by promtool.
 NOT_EXPORTER_CONFIGS = {"web-config.yml"}
-EXPORTER_OWN = {"aws_elb_tags", "aws_resource_info"}
+EXPORTER_OWN = {"aws_elb_tags", "aws_elb_target_group_info", "aws_resource_info"}
 STANDARD_STATISTICS = ["Sum", "SampleCount", "Minimum", "Maximum", "Average"]
 DYNAMO_INDEX_METRICS = {
     "ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits", "ProvisionedReadCapacityUnits",
@@ -84,8 +85,12 @@ def rule_statistics(rule: dict) -> list[str]:
 
 
 def config_families(config: dict, where: str, problems: list[str]) -> dict[str, str]:
-    """family -> "file: metric rule" for one config; also reports what would break cloudwatch_exporter."""
+    """family -> "file: metric rule" for one config; also reports a family produced twice for the same dimension
+    set. The same family for two different dimension sets (RequestCount per [LoadBalancer] and per [TargetGroup,
+    LoadBalancer]) is one family to cloudwatch-tag-exporter, which merges families by name (README, compatibility
+    difference 2); the series differ by their dimension labels."""
     produced: dict[str, str] = {}
+    dimension_sets: dict[tuple[str, frozenset], str] = {}
     metrics = config.get("metrics") if isinstance(config, dict) else None
     if not isinstance(metrics, list):
         problems.append(f"{where}: no `metrics` list")
@@ -104,12 +109,17 @@ def config_families(config: dict, where: str, problems: list[str]) -> dict[str, 
         stats = rule_statistics(rule)
         if not stats:
             problems.append(f"{label}: no statistic")
+        dimensions = frozenset(rule.get("aws_dimensions") or [])
         for stat in stats:
             family = base_name(rule) + statistic_suffix(stat)
-            if family in produced:
-                # cloudwatch_exporter emits a second HELP line and Prometheus rejects the scrape (issues #18, #65).
-                problems.append(f"{label}: {family} already produced by {produced[family]}")
-            produced[family] = label
+            key = (family, dimensions)
+            if key in dimension_sets:
+                # The same series twice: cloudwatch_exporter emits a second HELP line and Prometheus rejects the
+                # scrape (issues #18, #65); cloudwatch-tag-exporter warns and keeps one.
+                problems.append(f"{label}: {family} already produced by {dimension_sets[key]} for the same "
+                                f"dimensions {sorted(dimensions)}")
+            dimension_sets[key] = label
+            produced.setdefault(family, label)
     return produced
 
 

