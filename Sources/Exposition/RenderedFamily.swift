@@ -58,6 +58,7 @@ public final class RenderedFamily: Sendable {
     private static func same(_ left: [Sample], _ right: [Sample]) -> Bool {
         guard left.count == right.count else { return false }
         if left.isEmpty { return true }
-        return left.withUnsafeBufferPointer { l in right.withUnsafeBufferPointer { r in l.baseAddress == r.baseAddress } }
+        return left.withUnsafeBufferPointer { l in right.withUnsafeBufferPointer { r in l.baseAddress == r.baseAddress }
+        }
     }
 }

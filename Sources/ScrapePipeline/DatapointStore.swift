@@ -425,7 +425,8 @@ public final class DatapointStore: Sendable {
             }
             if data == nil {
                 data = DimensionSetData(dimensions: point.dimensions, timestamp: point.timestamp, unit: "N/A")
-                let asked = point.values.count == statistics.count && point.unit == "N/A"
+                let asked =
+                    point.values.count == statistics.count && point.unit == "N/A"
                     && zip(point.values, statistics).allSatisfy { $0.statistic == $1 }
                 itself = position == 0 && asked ? point : nil
             } else if let kept = itself, kept.timestamp != point.timestamp || kept[statistic] != value {

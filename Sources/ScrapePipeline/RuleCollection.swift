@@ -42,11 +42,23 @@ struct RuleCollection {
         if context.planned.rule.useGetMetricData {
             guard !statistics.isEmpty else { return result }
             let fetcher = MetricDataFetcher(context: context, range: round.range)
-            countStoreAnswers(read.answeredCount, of: found.sets.count, pending: read.pending.count, fetcher, in: &result)
+            countStoreAnswers(
+                read.answeredCount,
+                of: found.sets.count,
+                pending: read.pending.count,
+                fetcher,
+                in: &result
+            )
             await collect(read, listed: found.sets.count, with: fetcher, round: round, into: &result)
         } else {
             let fetcher = StatisticsFetcher(context: context, range: round.range)
-            countStoreAnswers(read.answeredCount, of: found.sets.count, pending: read.pending.count, fetcher, in: &result)
+            countStoreAnswers(
+                read.answeredCount,
+                of: found.sets.count,
+                pending: read.pending.count,
+                fetcher,
+                in: &result
+            )
             await collect(read, listed: found.sets.count, with: fetcher, round: round, into: &result)
         }
         round.prune()

@@ -42,7 +42,13 @@ struct StoreRound {
     func read(_ sets: [[MetricDimension]]) -> Read {
         let reading = store.read(rule: planned.id, sets: sets, window: window, statistics: planned.statistics)
         if let covered = reading.covered {
-            return Read(answered: [], pending: [], covered: covered, listing: reading.listing, answeredCount: sets.count)
+            return Read(
+                answered: [],
+                pending: [],
+                covered: covered,
+                listing: reading.listing,
+                answeredCount: sets.count
+            )
         }
         var answered: [(index: Int, data: DimensionSetData?)] = []
         var pending: [PendingSet] = []

@@ -23,7 +23,12 @@ import Testing
             help: "a gauge",
             type: .gauge,
             samples: values.enumerated().map { index, value in
-                Sample(name: name, labels: [("set", "s\(index)")], value: value, timestampMilliseconds: 1_700_000_000_000)
+                Sample(
+                    name: name,
+                    labels: [("set", "s\(index)")],
+                    value: value,
+                    timestampMilliseconds: 1_700_000_000_000
+                )
             }
         )
     }
@@ -58,7 +63,10 @@ import Testing
         _ = text([first], .openMetrics100)
         let second = Self.gauge("aws_elb_request_count_sum", [5, 6])
         let merged = FamilyMerger.merge([first, second])
-        #expect(text(merged, .openMetrics100) == text(FamilyMerger.merge([Self.gauge("aws_elb_request_count_sum", [1]), second]), .openMetrics100))
+        #expect(
+            text(merged, .openMetrics100)
+                == text(FamilyMerger.merge([Self.gauge("aws_elb_request_count_sum", [1]), second]), .openMetrics100)
+        )
         #expect(text(merged, .openMetrics100).contains("set=\"s1\"} 6.0"))
     }
 

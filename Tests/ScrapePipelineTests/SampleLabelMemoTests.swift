@@ -101,13 +101,14 @@ import Testing
     /// Through the collector: two rules, sets that disappear from the listing leave the memo of both.
     @Test func setsNoLongerListedLeaveTheMemoOfEveryRule() async throws {
         let fleet = LoadBalancerFleet(["a", "b", "c"].map { (String(repeating: $0, count: 32), []) })
-        let yaml = LoadBalancerTagLabelTests.classicRule + """
+        let yaml =
+            LoadBalancerTagLabelTests.classicRule + """
 
-            - aws_namespace: AWS/ELB
-              aws_metric_name: Latency
-              aws_dimensions: [LoadBalancerName]
-              aws_statistics: [Average]
-            """
+                - aws_namespace: AWS/ELB
+                  aws_metric_name: Latency
+                  aws_dimensions: [LoadBalancerName]
+                  aws_statistics: [Average]
+                """
         let harness = try CollectorHarness(yaml, aws: LoadBalancerTagLabelTests.fleetAWS(fleet))
         _ = await harness.scrape()
         #expect(harness.collector.caches.labels.setCount == 6)
