@@ -96,6 +96,9 @@ public enum ExporterApplication {
         try await ServiceGroup(configuration: configuration).run()
     }
 
+    /// The most bytes of a `/metrics` answer copied into one write.
+    static let responsePieceBytes = 1 << 20
+
     static func metricsResponse(_ request: Request, state: ExporterState) async -> Response {
         let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
         let timeoutHeader = request.headers.first {
@@ -106,11 +109,25 @@ public enum ExporterApplication {
         let families = await state.scrape(
             deadline: parameters.deadline(now: ContinuousClock.now, marginSeconds: margin)
         )
-        let body = ExpositionRenderer.render(families, format: format, nameFilter: parameters.nameFilter)
+        // In pieces: the families the pipeline keeps rendered are written from its bytes, not copied into one
+        // output first (at 100,000 series that output and its copy were a fifth of the peak memory).
+        let chunks = ExpositionRenderer.renderChunks(families, format: format, nameFilter: parameters.nameFilter)
+        let length = chunks.reduce(0) { $0 + $1.count }
         return Response(
             status: .ok,
             headers: [.contentType: format.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body))
+            body: ResponseBody(contentLength: length) { writer in
+                for chunk in chunks where !chunk.isEmpty {
+                    // At most this much is copied at a time.
+                    var start = 0
+                    while start < chunk.count {
+                        let end = min(chunk.count, start + Self.responsePieceBytes)
+                        try await writer.write(ByteBuffer(bytes: chunk[start..<end]))
+                        start = end
+                    }
+                }
+                try await writer.finish(nil)
+            }
         )
     }
 

@@ -1,24 +1,42 @@
 extension ExpositionRenderer {
     /// OpenMetrics 1.0.0 as simpleclient's `TextFormat.writeOpenMetrics100`: TYPE before HELP, HELP omitted when
     /// empty and escaped like a label value, no trailing label comma, timestamps in seconds, final `# EOF`.
-    static func renderOpenMetrics(_ families: [MetricFamily], filter: Set<String>?, into bytes: inout [UInt8]) {
+    static func renderOpenMetrics(_ families: [MetricFamily], filter: Set<String>?, into writer: inout ChunkWriter) {
         for family in families {
             guard let samples = filteredSamples(family, filter: filter) else { continue }
-            bytes.append(contentsOf: "# TYPE ".utf8)
+            if filter == nil, let rendered = family.rendered,
+                let bytes = rendered.bytes(
+                    for: family,
+                    format: .openMetrics100,
+                    render: {
+                        var bytes: [UInt8] = []
+                        writeFamilyOpenMetrics(family, samples: samples, into: &bytes)
+                        return bytes
+                    }
+                )
+            {
+                writer.append(kept: bytes)
+                continue
+            }
+            writeFamilyOpenMetrics(family, samples: samples, into: &writer.current)
+        }
+        writer.current.append(contentsOf: "# EOF\n".utf8)
+    }
+
+    private static func writeFamilyOpenMetrics(_ family: MetricFamily, samples: [Sample], into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: "# TYPE ".utf8)
+        bytes.append(contentsOf: family.name.utf8)
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: openMetricsType(family.type).utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        if !family.help.isEmpty {
+            bytes.append(contentsOf: "# HELP ".utf8)
             bytes.append(contentsOf: family.name.utf8)
             bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: openMetricsType(family.type).utf8)
+            appendEscaped(family.help, escapeQuotes: true, into: &bytes)
             bytes.append(UInt8(ascii: "\n"))
-            if !family.help.isEmpty {
-                bytes.append(contentsOf: "# HELP ".utf8)
-                bytes.append(contentsOf: family.name.utf8)
-                bytes.append(UInt8(ascii: " "))
-                appendEscaped(family.help, escapeQuotes: true, into: &bytes)
-                bytes.append(UInt8(ascii: "\n"))
-            }
-            for sample in samples { writeSampleOpenMetrics(sample, into: &bytes) }
         }
-        bytes.append(contentsOf: "# EOF\n".utf8)
+        for sample in samples { writeSampleOpenMetrics(sample, into: &bytes) }
     }
 
     private static func openMetricsType(_ type: MetricType) -> String {

@@ -2,13 +2,30 @@ extension ExpositionRenderer {
     /// Text format 0.0.4 as simpleclient's `TextFormat.write004`: counters are announced as `x_total`, and their
     /// `x_created` samples are collected into separate gauge families written after everything else, sorted by
     /// name (simpleclient keeps them in a `TreeMap`).
-    static func renderText004(_ families: [MetricFamily], filter: Set<String>?, into bytes: inout [UInt8]) {
+    static func renderText004(_ families: [MetricFamily], filter: Set<String>?, into writer: inout ChunkWriter) {
         var createdFamilies: [String: MetricFamily] = [:]
         for family in families {
             guard let samples = filteredSamples(family, filter: filter) else { continue }
-            let announcedName = family.type == .counter ? family.name + "_total" : family.name
-            writeHeader004(name: announcedName, help: family.help, type: family.type, into: &bytes)
             let createdName = family.name + "_created"
+            // A family that keeps its text, unless it is a counter or has `_created` samples (they move to the end).
+            if filter == nil, family.type != .counter, let rendered = family.rendered,
+                let bytes = rendered.bytes(
+                    for: family,
+                    format: .text004,
+                    render: {
+                        guard !samples.contains(where: { $0.name == createdName }) else { return nil }
+                        var bytes: [UInt8] = []
+                        writeHeader004(name: family.name, help: family.help, type: family.type, into: &bytes)
+                        for sample in samples { writeSample004(sample, into: &bytes) }
+                        return bytes
+                    }
+                )
+            {
+                writer.append(kept: bytes)
+                continue
+            }
+            let announcedName = family.type == .counter ? family.name + "_total" : family.name
+            writeHeader004(name: announcedName, help: family.help, type: family.type, into: &writer.current)
             for sample in samples {
                 if sample.name == createdName {
                     createdFamilies[
@@ -18,13 +35,13 @@ extension ExpositionRenderer {
                     .samples.append(sample)
                     continue
                 }
-                writeSample004(sample, into: &bytes)
+                writeSample004(sample, into: &writer.current)
             }
         }
         for name in createdFamilies.keys.sorted(by: javaStringOrder) {
             guard let family = createdFamilies[name] else { continue }
-            writeHeader004(name: family.name, help: family.help, type: .gauge, into: &bytes)
-            for sample in family.samples { writeSample004(sample, into: &bytes) }
+            writeHeader004(name: family.name, help: family.help, type: .gauge, into: &writer.current)
+            for sample in family.samples { writeSample004(sample, into: &writer.current) }
         }
     }
 

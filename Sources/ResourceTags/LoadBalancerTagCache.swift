@@ -259,7 +259,8 @@ public final class LoadBalancerTagCache: Sendable {
             service: "elbv2",
             operation: "DescribeTargetGroups",
             page: { marker in
-                try await limiter.withSlot {
+                // Before the queued DescribeTags batches: the next page brings the next batches.
+                try await limiter.withSlot(first: true) {
                     let page = try await api.describeTargetGroups(marker: marker, pageSize: 400, deadline: deadline)
                     return (page.targetGroups.map(\.arn), page.targetGroups, page.nextMarker)
                 }
@@ -281,8 +282,9 @@ public final class LoadBalancerTagCache: Sendable {
         return records
     }
 
-    /// Lists one API's load balancers page by page (each page in a slot of the bound), asks their tags as pages
-    /// arrive, and keeps a record of each that still exists.
+    /// Lists one API's load balancers page by page (each page in a slot of the bound, ahead of the DescribeTags
+    /// batches queued for it: at 50,000 load balancers a page queued behind its predecessors' batches left the bound
+    /// idle between pages), asks their tags as pages arrive, and keeps a record of each that still exists.
     private func fetch<Resource: Sendable>(
         service: String,
         page: @escaping @Sendable (String?) async throws -> (ids: [String], resources: [Resource], next: String?),
@@ -294,7 +296,7 @@ public final class LoadBalancerTagCache: Sendable {
             limiter: limiter,
             service: service,
             operation: "DescribeLoadBalancers",
-            page: { marker in try await limiter.withSlot { try await page(marker) } },
+            page: { marker in try await limiter.withSlot(first: true) { try await page(marker) } },
             describe: describe
         )
         var records: [String: LoadBalancerRecord] = [:]

@@ -34,8 +34,8 @@ public final class CloudWatchCollector: Sendable {
     private let now: @Sendable () -> Date
     private let sleepUntilDeadline: DeadlineSleep
     private let logger: Logger
-    /// What family building keeps from scrape to scrape (derived labels, info families, warned clashes).
-    private let caches: FamilyCaches
+    /// What family building keeps from scrape to scrape (derived labels, rule and info families, warned clashes).
+    let caches: FamilyCaches
     private let requestsOut = RequestsOut()
     private let assembler: ScrapeAssembler
     /// The Kubernetes API source, when `kubernetes.enabled`; read (never awaited) when families are built.

@@ -76,7 +76,7 @@ struct DimensionDiscovery {
         var sets: [[MetricDimension]] = []
         var tally = Tally()
         // A dimension set listed twice (moto does this) would be requested, and billed, twice.
-        var seen: Set<[MetricDimension]> = []
+        var seen = ListedSets()
         try await context.forEachPage("ListMetrics") { token in
             let input = ListMetricsInput(
                 namespace: rule.awsNamespace,
@@ -90,7 +90,7 @@ struct DimensionDiscovery {
             return (page, page.nextToken)
         } consume: { page in
             context.metrics.cloudWatchRequest(.listMetrics, namespace: rule.awsNamespace)
-            for dimensions in page.metrics.map(\.dimensions) where seen.insert(dimensions).inserted {
+            for dimensions in page.metrics.map(\.dimensions) where seen.insert(dimensions) {
                 let rejection = matcher.rejection(of: dimensions, taggedResourceIds: taggedResourceIds)
                 tally.count(rejection)
                 if rejection == nil { sets.append(dimensions) }

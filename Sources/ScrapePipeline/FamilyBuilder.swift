@@ -34,6 +34,8 @@ struct FamilyBuilder {
     let targetGroupInfoMemo: FamilyMemo
     /// `tag_labels.cluster_label`, for `aws_elb_target_group_info`.
     let clusterLabel: String?
+    /// Keeps the families of rules whose sets the datapoint store answered whole.
+    var familiesMemo = RuleFamiliesMemo()
     /// Which Service owns a load balancer or target group, beyond what tags say (the Kubernetes API).
     let identities: KubernetesIdentityResolver
 
@@ -104,7 +106,8 @@ struct FamilyBuilder {
     }
 
     /// A rule's families: `_sum`, `_sample_count`, `_minimum`, `_maximum`, `_average`, then extended statistics in
-    /// config order, then any other statistic returned (sorted); a family only when it has samples.
+    /// config order, then any other statistic returned (sorted); a family only when it has samples. Kept from the
+    /// last scrape while its sets and labels are the same.
     private func ruleFamilies(
         _ planned: PlannedRule,
         _ result: RuleResult,
@@ -112,8 +115,47 @@ struct FamilyBuilder {
         targetLabels: [(name: String, value: String)],
         clashes: inout Set<Clash>
     ) -> [MetricFamily] {
+        guard !result.sets.isEmpty else { return [] }
+        let stamp = SampleLabelMemo.Stamp(
+            tagVersion: tagSnapshot.version,
+            kubernetesVersion: identities.kubernetes?.version ?? 0,
+            targetLabels: targetLabels
+        )
+        // aws_tag_select rules take tag labels from this scrape's GetResources answer: built every scrape.
+        guard planned.rule.tagSelect == nil else {
+            return buildRuleFamilies(
+                planned,
+                result,
+                stamp: stamp,
+                tagSnapshot: tagSnapshot,
+                targetLabels: targetLabels,
+                clashes: &clashes
+            )
+        }
+        var found: Set<Clash> = []
+        let families = familiesMemo.families(rule: planned.id, version: result.setsVersion, stamp: stamp) {
+            buildRuleFamilies(
+                planned,
+                result,
+                stamp: stamp,
+                tagSnapshot: tagSnapshot,
+                targetLabels: targetLabels,
+                clashes: &found
+            )
+        }
+        clashes.formUnion(found)
+        return families
+    }
+
+    private func buildRuleFamilies(
+        _ planned: PlannedRule,
+        _ result: RuleResult,
+        stamp: SampleLabelMemo.Stamp,
+        tagSnapshot: LoadBalancerTagSnapshot,
+        targetLabels: [(name: String, value: String)],
+        clashes: inout Set<Clash>
+    ) -> [MetricFamily] {
         let data = result.sets
-        guard !data.isEmpty else { return [] }
         let rule = planned.rule
         // Upstream's HELP carries the unit of the last dimension set that returned data.
         let unit = data.last?.unit ?? "None"
@@ -144,11 +186,8 @@ struct FamilyBuilder {
             rule.tagSelect == nil
             ? labelMemo.labels(
                 rule: planned.id,
-                stamp: SampleLabelMemo.Stamp(
-                    tagVersion: tagSnapshot.version,
-                    kubernetesVersion: identities.kubernetes?.version ?? 0,
-                    targetLabels: targetLabels
-                ),
+                scope: SampleLabelMemo.Scope(planned),
+                stamp: stamp,
                 sets: dimensionSets,
                 derive: derive
             )

@@ -5,11 +5,14 @@ import Logging
 import ResourceTags
 import Synchronization
 
-/// What family building keeps from one scrape to the next — each rule's derived sample labels, `aws_elb_tags` and
-/// `aws_elb_target_group_info` while what they come from is unchanged, the tag label clashes already warned of — and
+/// What family building keeps from one scrape to the next — each rule's derived sample labels, each rule's families
+/// while the datapoint store answers its sets whole, `aws_elb_tags` and `aws_elb_target_group_info` while what they
+/// come from is unchanged, the tag label clashes already warned of — and
 /// the one place a scrape's families are built (``FamilyBuilder``, pure, over these caches).
 final class FamilyCaches: Sendable {
-    private let labels = SampleLabelMemo()
+    /// Each rule's derived sample labels (internal for memory checks in tests).
+    let labels = SampleLabelMemo()
+    private let ruleFamilies = RuleFamiliesMemo()
     private let elbTags = FamilyMemo()
     private let targetGroupInfo = FamilyMemo()
     private let warnedClashes = Mutex<Set<FamilyBuilder.Clash>>([])
@@ -36,6 +39,7 @@ final class FamilyCaches: Sendable {
             elbTagsMemo: elbTags,
             targetGroupInfoMemo: targetGroupInfo,
             clusterLabel: config.tagLabels.kubernetes ? config.tagLabels.clusterLabel : nil,
+            familiesMemo: ruleFamilies,
             identities: KubernetesIdentityResolver(
                 kubernetes: kubernetes,
                 serviceLabels: config.kubernetes.serviceLabels

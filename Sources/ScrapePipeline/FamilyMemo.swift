@@ -9,7 +9,9 @@ final class FamilyMemo: Sendable {
     /// The family built from what `key` stands for, built again (by `build`) only when the key changed.
     func family(key: [String], build: () -> MetricFamily) -> MetricFamily {
         if let kept = memo.withLock({ $0 }), kept.key == key { return kept.family }
-        let family = build()
+        var family = build()
+        // The same family until the key changes: its text is kept too.
+        family.rendered = RenderedFamily()
         memo.withLock { $0 = (key, family) }
         return family
     }

@@ -37,23 +37,52 @@ struct RuleCollection {
         }
         result.discovery = found.discovery
         result.taggedResources = found.taggedResources
-        let (answered, pending) = round.read(found.sets)
-        var exported = [DimensionSetData?](repeating: nil, count: found.sets.count)
-        for (index, data) in answered { exported[index] = data }
+        let read = round.read(found.sets)
         let statistics = context.planned.statistics
         if context.planned.rule.useGetMetricData {
             guard !statistics.isEmpty else { return result }
             let fetcher = MetricDataFetcher(context: context, range: round.range)
-            countStoreAnswers(answered.count, of: found.sets.count, pending: pending.count, fetcher, in: &result)
-            await fetch(pending, with: fetcher, round: round, into: &exported, result: &result)
+            countStoreAnswers(
+                read.answeredCount,
+                of: found.sets.count,
+                pending: read.pending.count,
+                fetcher,
+                in: &result
+            )
+            await collect(read, listed: found.sets.count, with: fetcher, round: round, into: &result)
         } else {
             let fetcher = StatisticsFetcher(context: context, range: round.range)
-            countStoreAnswers(answered.count, of: found.sets.count, pending: pending.count, fetcher, in: &result)
-            await fetch(pending, with: fetcher, round: round, into: &exported, result: &result)
+            countStoreAnswers(
+                read.answeredCount,
+                of: found.sets.count,
+                pending: read.pending.count,
+                fetcher,
+                in: &result
+            )
+            await collect(read, listed: found.sets.count, with: fetcher, round: round, into: &result)
         }
-        round.prune(listed: found.sets)
-        result.sets = exported.compactMap { $0 }
+        round.prune()
         return result
+    }
+
+    /// The rule's sets: as the store answered them when it covers every set (the same answer, under the same
+    /// version, while nothing changed), else the store's answers with the rest fetched.
+    private func collect<Fetcher: DatapointFetcher>(
+        _ read: StoreRound.Read,
+        listed: Int,
+        with fetcher: Fetcher,
+        round: StoreRound,
+        into result: inout RuleResult
+    ) async {
+        if let covered = read.covered {
+            result.sets = covered.exported
+            result.setsVersion = covered.version
+            return
+        }
+        var exported = [DimensionSetData?](repeating: nil, count: listed)
+        for (index, data) in read.answered { exported[index] = data }
+        await fetch(read.pending, with: fetcher, round: round, listing: read.listing, into: &exported, result: &result)
+        result.sets = exported.compactMap { $0 }
     }
 
     /// Sends every request of `fetcher` at once (each takes a slot of the bound), and settles each set as soon as
@@ -62,6 +91,7 @@ struct RuleCollection {
         _ pending: [PendingSet],
         with fetcher: Fetcher,
         round: StoreRound,
+        listing: UInt64,
         into exported: inout [DimensionSetData?],
         result: inout RuleResult
     ) async {
@@ -91,7 +121,7 @@ struct RuleCollection {
                         partial[part.index] = merged
                     }
                 }
-                for (index, data) in round.settle(complete) where exported.indices.contains(index) {
+                for (index, data) in round.settle(complete, listing: listing) where exported.indices.contains(index) {
                     exported[index] = data
                 }
             }

@@ -3,6 +3,7 @@ import AWSServices
 import ConfigFile
 import Foundation
 import ScrapeStatus
+import Synchronization
 import Telemetry
 
 /// Puts a scrape's result together from its rules' results and its targets' account ids, and says what each rule did
@@ -13,6 +14,8 @@ struct ScrapeAssembler: Sendable {
     let metrics: SelfMetrics
     /// Stamps failures (the wall clock).
     let now: @Sendable () -> Date
+    /// Each rule's exported series and load balancers as last counted for the status report.
+    private let counted = ReportCounts()
 
     /// The scrape's result from its rules' results and the targets' account ids: each target's `region` and
     /// `account_id` labels, and, where the plan labels accounts and one is not known, that target's rules fail
@@ -43,6 +46,7 @@ struct ScrapeAssembler: Sendable {
         for (index, planned) in plan.rules.enumerated() {
             if let error = unknownAccounts[planned.target] {
                 rules[index].sets = []
+                rules[index].setsVersion = nil
                 if reportUnknownAccounts { recordUnknownAccount(error, rule: planned, in: &rules[index]) }
             }
             missed += rules[index].missedRequests
@@ -78,16 +82,7 @@ struct ScrapeAssembler: Sendable {
     func reports(_ result: ScrapeResult) -> [RuleReport] {
         zip(plan.rules, result.rules).map { planned, state in
             let rule = planned.rule
-            var series = 0
-            var loadBalancers: [String] = []
-            for data in state.sets {
-                for statistic in planned.statistics where data[statistic] != nil { series += 1 }
-                if let name = data.dimensions.first(where: {
-                    $0.name == "LoadBalancerName" || $0.name == "LoadBalancer"
-                }) {
-                    loadBalancers.append(name.value)
-                }
-            }
+            let (series, loadBalancers) = counted.counts(planned, state)
             return RuleReport(
                 id: planned.id,
                 scrapeTime: result.scrapeTime,
@@ -106,5 +101,37 @@ struct ScrapeAssembler: Sendable {
                 exportedLoadBalancers: loadBalancers
             )
         }
+    }
+}
+
+/// Each rule's exported series and load balancers, counted for the status report, kept with the sets version they
+/// were counted for: a scrape the datapoint store answers whole exports the same sets again, and counting them anew
+/// walks every set of the fleet.
+final class ReportCounts: Sendable {
+    private let kept = Mutex<[RuleID: (version: UInt64, series: Int, loadBalancers: [String])]>([:])
+
+    /// The series `state` exports for `planned` and its load balancers, counted once per sets version.
+    func counts(_ planned: PlannedRule, _ state: RuleResult) -> (series: Int, loadBalancers: [String]) {
+        if let version = state.setsVersion, let known = kept.withLock({ $0[planned.id] }), known.version == version {
+            return (known.series, known.loadBalancers)
+        }
+        var series = 0
+        var loadBalancers: [String] = []
+        for data in state.sets {
+            for statistic in planned.statistics where data[statistic] != nil { series += 1 }
+            if let name = data.dimensions.first(where: {
+                $0.name == "LoadBalancerName" || $0.name == "LoadBalancer"
+            }) {
+                loadBalancers.append(name.value)
+            }
+        }
+        kept.withLock { kept in
+            if let version = state.setsVersion {
+                kept[planned.id] = (version, series, loadBalancers)
+            } else {
+                kept[planned.id] = nil
+            }
+        }
+        return (series, loadBalancers)
     }
 }

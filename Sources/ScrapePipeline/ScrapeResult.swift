@@ -28,6 +28,9 @@ public struct ScrapeResult: Sendable {
 public struct RuleResult: Sendable {
     /// The dimension sets with data, in listing order.
     public var sets: [DimensionSetData] = []
+    /// Names `sets` when the datapoint store answered every set: the same number means the same sets, so what is
+    /// built from them (families, the status report) can be kept. `nil` when anything was fetched.
+    public var setsVersion: UInt64?
     /// For `aws_tag_select` rules: the resources GetResources returned, each with its id from the ARN.
     public var taggedResources: [(mapping: ResourceTagMapping, id: String)] = []
     /// How the dimension sets were found; `nil` when discovery failed or did not finish.

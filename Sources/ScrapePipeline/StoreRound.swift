@@ -14,6 +14,21 @@ struct StoreRound {
     /// What a fetch asks for: the window, extended to the periods after it that are already settled.
     let range: ScrapeWindow
 
+    /// What the store answered for the listing: covered sets need no request.
+    struct Read {
+        /// The sets the store answers, with their data (nil when covered and empty), by listing index.
+        var answered: [(index: Int, data: DimensionSetData?)]
+        /// The sets to fetch.
+        var pending: [PendingSet]
+        /// When the store covers every set: the sets with data, in listing order, and the number naming that
+        /// answer (``RuleResult/setsVersion``).
+        var covered: (version: UInt64, exported: [DimensionSetData])?
+        /// The alignment of the store's entries the answers were read in.
+        var listing: UInt64
+        /// Sets the store answered.
+        var answeredCount: Int
+    }
+
     init(store: DatapointStore, planned: PlannedRule, scrapeTime: Date) {
         let rule = planned.rule
         self.store = store
@@ -22,36 +37,49 @@ struct StoreRound {
         self.range = DatapointStore.fetchRange(rule, window: window, now: scrapeTime)
     }
 
-    /// The sets the store answers (with their data, `nil` when covered and empty), and the ones to fetch. Every
-    /// set is asked at once, before any fetch stores into the rule's entries (a read while one writes would copy
-    /// them).
-    func read(_ sets: [[MetricDimension]]) -> (answered: [(index: Int, data: DimensionSetData?)], pending: [PendingSet])
-    {
-        let answers = store.answers(rule: planned.id, sets: sets, window: window, statistics: planned.statistics)
+    /// The sets the store answers (with their data, `nil` when covered and empty), and the ones to fetch. The
+    /// store's entries of sets `sets` no longer has are dropped here.
+    func read(_ sets: [[MetricDimension]]) -> Read {
+        let reading = store.read(rule: planned.id, sets: sets, window: window, statistics: planned.statistics)
+        if let covered = reading.covered {
+            return Read(
+                answered: [],
+                pending: [],
+                covered: covered,
+                listing: reading.listing,
+                answeredCount: sets.count
+            )
+        }
         var answered: [(index: Int, data: DimensionSetData?)] = []
         var pending: [PendingSet] = []
-        for (index, answer) in answers.enumerated() {
+        for (index, answer) in reading.answers.enumerated() {
             if let answer {
                 answered.append((index, answer))
             } else {
                 pending.append(PendingSet(index: index, dimensions: sets[index]))
             }
         }
-        return (answered, pending)
+        return Read(
+            answered: answered,
+            pending: pending,
+            covered: nil,
+            listing: reading.listing,
+            answeredCount: answered.count
+        )
     }
 
-    /// Settles sets whose answers are all in: stores each complete one whole (a set with an answer missing is not
+    /// Settles sets whose answers are all in: stores each complete one (a set with an answer missing is not
     /// stored: the store would hide the failure), and returns each set's newest data in the window, or, when its
     /// fetch failed and brought nothing in the window, the datapoint an earlier fetch returned while that is still
     /// in the window.
-    func settle(_ parts: [SetPart]) -> [(index: Int, data: DimensionSetData)] {
+    func settle(_ parts: [SetPart], listing: UInt64) -> [(index: Int, data: DimensionSetData)] {
         guard !parts.isEmpty else { return [] }
         let statistics = planned.statistics
         var settled: [(index: Int, data: DimensionSetData)] = []
-        var complete: [(dimensions: [MetricDimension], points: [DimensionSetData])] = []
+        var complete: [(index: Int, dimensions: [MetricDimension], points: [DimensionSetData])] = []
         for part in parts {
             let incomplete = part.failed > 0
-            if !incomplete { complete.append((part.dimensions, part.points)) }
+            if !incomplete { complete.append((part.index, part.dimensions, part.points)) }
             if let newest = DatapointStore.newest(
                 in: part.points,
                 window: range == window ? nil : window,
@@ -62,7 +90,9 @@ struct StoreRound {
             } else if incomplete,
                 let known = store.lastKnown(
                     rule: planned.id,
+                    index: part.index,
                     dimensions: part.dimensions,
+                    listing: listing,
                     window: window,
                     statistics: statistics
                 )
@@ -70,7 +100,14 @@ struct StoreRound {
                 settled.append((part.index, known))
             }
         }
-        store.store(rule: planned.id, sets: complete, range: range, window: window)
+        store.store(
+            rule: planned.id,
+            sets: complete,
+            listing: listing,
+            range: range,
+            window: window,
+            statistics: statistics
+        )
         return settled
     }
 
@@ -86,13 +123,11 @@ struct StoreRound {
     /// store alone). Not for `aws_tag_select` rules.
     func lastKnown(of sets: [[MetricDimension]]) -> [DimensionSetData] {
         guard planned.rule.tagSelect == nil else { return [] }
-        return sets.compactMap {
-            store.lastKnown(rule: planned.id, dimensions: $0, window: window, statistics: planned.statistics)
-        }
+        return store.lastKnown(rule: planned.id, of: sets, window: window, statistics: planned.statistics)
     }
 
-    /// After the scrape: drops the sets it did not list, and datapoints older than the window.
-    func prune(listed sets: [[MetricDimension]]) {
-        store.prune(rule: planned.id, keeping: sets, window: window)
+    /// After the scrape: drops the datapoints older than the window (the sets it did not list went when it read).
+    func prune() {
+        store.prune(rule: planned.id, window: window)
     }
 }

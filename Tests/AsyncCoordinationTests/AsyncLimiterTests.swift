@@ -3,8 +3,8 @@ import AsyncCoordination
 import Synchronization
 import Testing
 
-/// The concurrency bound: never more slots than the limit, first come first served, a cancelled waiter leaves the
-/// queue, and a child bound takes its parent's slots too.
+/// The concurrency bound: never more slots than the limit, first come first served (those asking to go first before
+/// the others), a cancelled waiter leaves the queue, and a child bound takes its parent's slots too.
 @Suite(.timeLimit(.minutes(1))) struct AsyncLimiterTests {
     final class Tracker: Sendable {
         let state = Mutex<(running: Int, most: Int, order: [Int])>((0, 0, []))
@@ -64,6 +64,51 @@ import Testing
         try await held.value
         for waiter in waiters { try await waiter.value }
         #expect(tracker.order == [1, 2, 3, 4])
+    }
+
+    @Test func waitersAskingToGoFirstAreServedBeforeTheOthersInTheirArrivalOrder() async throws {
+        let limiter = AsyncLimiter(limit: 1)
+        let tracker = Tracker()
+        let holder = Gate()
+        let held = Task { try await limiter.withSlot { await holder.wait() } }
+        await Self.waitUntil { limiter.waiting == 0 && limiter.available == 0 }
+        var waiters: [Task<Void, any Error>] = []
+        // Batches 1, 2, 4 queue as they come; pages 3 and 5 ask to go first.
+        for id in 1...5 {
+            let first = id == 3 || id == 5
+            waiters.append(Task { try await limiter.withSlot(first: first) { tracker.enter(id) } })
+            await Self.waitUntil { limiter.waiting == id }
+        }
+        holder.open()
+        try await held.value
+        for waiter in waiters { try await waiter.value }
+        #expect(tracker.order == [3, 5, 1, 2, 4])
+    }
+
+    @Test func cancelledWaitersLeaveFromAnywhereInTheQueueAndTheRestKeepTheirOrder() async throws {
+        let limiter = AsyncLimiter(limit: 1)
+        let tracker = Tracker()
+        let holder = Gate()
+        let held = Task { try await limiter.withSlot { await holder.wait() } }
+        await Self.waitUntil { limiter.waiting == 0 && limiter.available == 0 }
+        var waiters: [Int: Task<Void, any Error>] = [:]
+        for id in 1...600 {
+            waiters[id] = Task { try await limiter.withSlot(first: id.isMultiple(of: 7)) { tracker.enter(id) } }
+            await Self.waitUntil { limiter.waiting == id }
+        }
+        let cancelled = Set((1...600).filter { $0.isMultiple(of: 3) })
+        for id in cancelled.sorted() { waiters[id]?.cancel() }
+        for id in cancelled.sorted() {
+            await #expect(throws: CancellationError.self) { try await waiters[id]?.value }
+        }
+        #expect(limiter.waiting == 600 - cancelled.count)
+        holder.open()
+        try await held.value
+        for id in 1...600 where !cancelled.contains(id) { try await waiters[id]?.value }
+        let kept = (1...600).filter { !cancelled.contains($0) }
+        #expect(tracker.order == kept.filter { $0.isMultiple(of: 7) } + kept.filter { !$0.isMultiple(of: 7) })
+        #expect(limiter.waiting == 0)
+        #expect(limiter.available == 1)
     }
 
     @Test func aCancelledWaiterLeavesTheQueue() async throws {

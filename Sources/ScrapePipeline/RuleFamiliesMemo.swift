@@ -1,0 +1,46 @@
+import ConfigFile
+import Exposition
+import Synchronization
+
+/// Each planned rule's families as they were last built from sets the datapoint store answered whole, kept while
+/// those sets (``RuleResult/setsVersion``) and what the labels derive from (the stamp) are the same: a scrape the
+/// store answers exports the same families, and building them sample by sample was a fifth of such a scrape at
+/// 100,000 series. The families keep their rendered text (``MetricFamily/rendered``), so they are not formatted
+/// again either.
+final class RuleFamiliesMemo: Sendable {
+    private struct Entry {
+        var version: UInt64
+        var stamp: SampleLabelMemo.Stamp
+        var families: [MetricFamily]
+    }
+
+    private let entries = Mutex<[RuleID: Entry]>([:])
+
+    init() {}
+
+    /// Rules with families kept (for memory checks and tests).
+    var ruleCount: Int { entries.withLock { $0.count } }
+
+    /// The families of `rule` for sets named `version` and labels derived under `stamp`: those kept, or built with
+    /// `build` (and kept, with a place for their text). Without a version (sets not answered whole by the store)
+    /// they are built and the rule keeps nothing.
+    func families(
+        rule: RuleID,
+        version: UInt64?,
+        stamp: SampleLabelMemo.Stamp,
+        build: () -> [MetricFamily]
+    ) -> [MetricFamily] {
+        guard let version else {
+            entries.withLock { _ = $0.removeValue(forKey: rule) }
+            return build()
+        }
+        if let kept = entries.withLock({ $0[rule] }), kept.version == version, kept.stamp == stamp {
+            return kept.families
+        }
+        var families = build()
+        for index in families.indices { families[index].rendered = RenderedFamily() }
+        let entry = Entry(version: version, stamp: stamp, families: families)
+        entries.withLock { $0[rule] = entry }
+        return families
+    }
+}
