@@ -51,6 +51,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         Task { try? await client.shutdown() }
     }
 
+    /// Whether ``shutdown()`` was called.
+    public var isShutdown: Bool { isShutDown.withLock { $0 } }
+
     /// Closes the pooled connections; later calls do nothing.
     public func shutdown() async throws {
         let first = isShutDown.withLock { shutDown in

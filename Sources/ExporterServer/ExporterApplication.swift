@@ -41,7 +41,8 @@ public enum ExporterApplication {
         return ServeMuxRulesResponder(next: router.buildResponder())
     }
 
-    /// Builds the application listening on `address`, with the tag refresher and the SIGHUP reloader as services.
+    /// Builds the application listening on `address`, with the tag refresher, the Kubernetes watches and the SIGHUP
+    /// reloader as services.
     /// - Parameters:
     ///   - webConfig: the `--web.config.file` (TLS, basic auth, headers), or `nil` for plain HTTP without auth.
     ///   - limits: timeouts, connection cap and size limits of the HTTP server.
@@ -63,7 +64,6 @@ public enum ExporterApplication {
             services: [
                 TagRefreshService(state: state), KubernetesWatchService(state: state),
                 ReloadSignalService(state: state),
-                ShutdownService(state: state, logger: logger),
             ],
             logger: logger
         )
@@ -81,8 +81,14 @@ public enum ExporterApplication {
         webConfig: WebConfigStore? = nil,
         limits: HTTPLimits = HTTPLimits()
     ) async throws {
+        // A service group shuts its services down last to first: the shutdown service comes after the application so
+        // that it cancels the collections in flight before the HTTP server waits for its requests (which then answer
+        // at once from the datapoint store), not after it.
         var configuration = ServiceGroupConfiguration(
-            services: [make(state: state, address: address, logger: logger, webConfig: webConfig, limits: limits)],
+            services: [
+                make(state: state, address: address, logger: logger, webConfig: webConfig, limits: limits),
+                ShutdownService(state: state, logger: logger),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

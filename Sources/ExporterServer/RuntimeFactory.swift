@@ -88,9 +88,8 @@ public struct RuntimeFactory: Sendable {
             } else {
                 // A cache's APIs and bounds are given once: a reload that changes them builds a new one, which starts
                 // from the tags the old one knew.
-                tagCache = CloudWatchCollector.makeTagCache(
+                tagCache = plan.tagCache(
                     for: target,
-                    plan: plan,
                     config: config,
                     apis: apis,
                     initial: kept?.snapshot ?? LoadBalancerTagSnapshot(),

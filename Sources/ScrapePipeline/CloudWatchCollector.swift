@@ -8,7 +8,6 @@ public import KubernetesAPI
 public import Logging
 public import ResourceTags
 public import ScrapeStatus
-import Synchronization
 public import Telemetry
 
 /// Runs CloudWatch scrapes for one config: every planned rule at once (``RuleCollection``), each target's account id
@@ -35,11 +34,10 @@ public final class CloudWatchCollector: Sendable {
     private let now: @Sendable () -> Date
     private let sleepUntilDeadline: DeadlineSleep
     private let logger: Logger
-    private let labelMemo = SampleLabelMemo()
-    private let elbTagsMemo = FamilyMemo()
-    private let targetGroupInfoMemo = FamilyMemo()
-    private let warnedClashes = Mutex<Set<FamilyBuilder.Clash>>([])
+    /// What family building keeps from scrape to scrape (derived labels, info families, warned clashes).
+    private let caches: FamilyCaches
     private let requestsOut = RequestsOut()
+    private let assembler: ScrapeAssembler
     /// The Kubernetes API source, when `kubernetes.enabled`; read (never awaited) when families are built.
     public let kubernetes: KubernetesServiceDirectory?
 
@@ -86,34 +84,11 @@ public final class CloudWatchCollector: Sendable {
         self.now = now
         self.sleepUntilDeadline = sleepUntilDeadline
         self.logger = logger
+        self.caches = FamilyCaches(logger: logger)
+        self.assembler = ScrapeAssembler(plan: plan, services: self.services, metrics: metrics, now: now)
         let rules = Set(plan.rules.map(\.id))
         store.retain(rules: rules)
         statusBoard.retain(rules: rules)
-    }
-
-    /// A new tag cache for `target`, refreshing the load balancer kinds the plan needs there with `apis`, seeded
-    /// with `initial` (a reload keeps the tags known so far).
-    public static func makeTagCache(
-        for target: AWSTarget,
-        plan: ScrapePlan,
-        config: ExporterConfig,
-        apis: AWSAPIs,
-        initial: LoadBalancerTagSnapshot = LoadBalancerTagSnapshot(),
-        metrics: SelfMetrics,
-        now: @escaping @Sendable () -> Date = Date.init,
-        logger: Logger
-    ) -> LoadBalancerTagCache {
-        LoadBalancerTagCache(
-            kinds: plan.loadBalancerKinds[target] ?? [],
-            classic: apis.elb,
-            v2: apis.elbv2,
-            timeToLive: TimeInterval(config.tagLabels.cacheTTLSeconds),
-            concurrency: config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests,
-            initial: initial,
-            metrics: metrics,
-            now: now,
-            logger: logger
-        )
     }
 
     /// A target of the config that was given no services.
@@ -169,23 +144,7 @@ public final class CloudWatchCollector: Sendable {
                     continue
                 }
                 pendingRules += 1
-                let collection = RuleCollection(
-                    context: RuleContext(
-                        planned: planned,
-                        apis: service.apis,
-                        region: service.region,
-                        limiter: limiter,
-                        deadline: deadline,
-                        metrics: metrics,
-                        logger: logger,
-                        requestsOut: requestsOut
-                    ),
-                    store: store,
-                    listMetricsCache: config.listMetricsCacheEnabled ? listMetricsCache : nil,
-                    listMetricsCacheTTL: planned.rule.listMetricsCacheTTL ?? config.globalListMetricsCacheTTL,
-                    scrapeTime: scrapeTime,
-                    now: now
-                )
+                let collection = ruleCollection(planned, service, limiter, deadline: deadline, at: scrapeTime)
                 group.addTask { .rule(index, await collection.run()) }
             }
             if let deadline, pendingRules + pendingAccounts > 0 {
@@ -212,8 +171,8 @@ public final class CloudWatchCollector: Sendable {
             }
             group.cancelAll()
         }
-        let result = assemble(rules, accounts: accounts, at: scrapeTime)
-        statusBoard.record(reports(result))
+        let result = assembler.result(rules: rules, accounts: accounts, at: scrapeTime)
+        statusBoard.record(assembler.reports(result))
         return result
     }
 
@@ -225,53 +184,26 @@ public final class CloudWatchCollector: Sendable {
     }
 
     /// The answer without an AWS call, for a request whose deadline came while another request's collection was
-    /// still running: what the datapoint store holds in each rule's window now (including what that collection
-    /// fetched so far), with the requests it still waits for counted as missed. Writes no status report.
+    /// still running (``StoredAnswer``). Writes no status report.
     public func storedResult() -> ScrapeResult {
-        let scrapeTime = now()
-        let rules = plan.rules.map { planned -> RuleResult in
-            var result = RuleResult()
-            let round = StoreRound(store: store, planned: planned, scrapeTime: scrapeTime)
-            let listed =
-                planned.matcher.permutations()
-                ?? (config.listMetricsCacheEnabled
-                    ? listMetricsCache.lookup(planned.listMetricsCacheID, resourceIds: [], now: scrapeTime) : nil)
-            result.sets = listed.map { round.lastKnown(of: $0) } ?? round.lastKnown()
-            return result
-        }
-        let accounts = Dictionary(
-            services.compactMap { service in
-                service.account.known.map { (service.target, Result<String, any Error>.success($0)) }
-            },
-            uniquingKeysWith: { first, _ in first }
-        )
-        var result = assemble(rules, accounts: accounts, at: scrapeTime, reportUnknownAccounts: false)
-        result.missedRequests = max(1, requestsOut.current)
-        result.fromStoreOnly = true
-        return result
+        StoredAnswer(
+            plan: plan,
+            store: store,
+            listMetricsCache: config.listMetricsCacheEnabled ? listMetricsCache : nil,
+            assembler: assembler
+        ).result(at: now(), requestsOut: requestsOut.current)
     }
 
     /// The families of `result`, labelled from the tag caches as they are now.
     public func families(_ result: ScrapeResult, duration: Duration) -> [MetricFamily] {
-        let snapshots = Dictionary(
-            services.map { ($0.target, $0.tagCache.snapshot) },
-            uniquingKeysWith: { first, _ in first }
-        )
-        let output = FamilyBuilder(
+        caches.families(
+            result,
             plan: plan,
-            regions: Dictionary(services.map { ($0.target, $0.region) }, uniquingKeysWith: { first, _ in first }),
-            elbTagsInfo: config.tagLabels.infoMetric,
-            labelMemo: labelMemo,
-            elbTagsMemo: elbTagsMemo,
-            targetGroupInfoMemo: targetGroupInfoMemo,
-            clusterLabel: config.tagLabels.kubernetes ? config.tagLabels.clusterLabel : nil,
-            identities: KubernetesIdentityResolver(
-                kubernetes: kubernetes?.snapshot,
-                serviceLabels: config.kubernetes.serviceLabels
-            )
-        ).families(result, snapshots: snapshots, duration: duration)
-        warn(output.clashes)
-        return output.families
+            services: services,
+            config: config,
+            kubernetes: kubernetes?.snapshot,
+            duration: duration
+        )
     }
 
     /// For the first scrape after start-up: gives each target's first tag refresh until `deadline` (see
@@ -305,6 +237,33 @@ public final class CloudWatchCollector: Sendable {
 
     // MARK: Parts of a scrape
 
+    /// One planned rule's run in this scrape.
+    private func ruleCollection(
+        _ planned: PlannedRule,
+        _ service: TargetServices,
+        _ limiter: AsyncLimiter,
+        deadline: ContinuousClock.Instant?,
+        at scrapeTime: Date
+    ) -> RuleCollection {
+        RuleCollection(
+            context: RuleContext(
+                planned: planned,
+                apis: service.apis,
+                region: service.region,
+                limiter: limiter,
+                deadline: deadline,
+                metrics: metrics,
+                logger: logger,
+                requestsOut: requestsOut
+            ),
+            store: store,
+            listMetricsCache: config.listMetricsCacheEnabled ? listMetricsCache : nil,
+            listMetricsCacheTTL: planned.rule.listMetricsCacheTTL ?? config.globalListMetricsCacheTTL,
+            scrapeTime: scrapeTime,
+            now: now
+        )
+    }
+
     /// A global bound and one per target under it; a target bound that can never bind (one target, or not below the
     /// global one) would only add a second queue to every call.
     private func limiters() -> [AWSTarget: AsyncLimiter] {
@@ -317,114 +276,5 @@ public final class CloudWatchCollector: Sendable {
                 ? global : AsyncLimiter(limit: perTarget, parent: global)
         }
         return limiters
-    }
-
-    /// The scrape's result from its rules' results and the targets' account ids: each target's `region` and
-    /// `account_id` labels, and, where the plan labels accounts and one is not known, that target's rules fail
-    /// (their series need the label; the datapoints they fetched stay in the store for the next scrape).
-    private func assemble(
-        _ rules: [RuleResult],
-        accounts: [AWSTarget: Result<String, any Error>],
-        at scrapeTime: Date,
-        reportUnknownAccounts: Bool = true
-    ) -> ScrapeResult {
-        var rules = rules
-        var targetLabels: [AWSTarget: [(name: String, value: String)]] = [:]
-        var unknownAccounts: [AWSTarget: any Error] = [:]
-        for service in services {
-            var labels: [(name: String, value: String)] = []
-            if plan.labelsRegion { labels.append(("region", service.region)) }
-            if plan.labelsAccount {
-                switch accounts[service.target] {
-                case .success(let account): labels.append(("account_id", account))
-                case .failure(let error): unknownAccounts[service.target] = error
-                case nil: unknownAccounts[service.target] = CancellationError()
-                }
-            }
-            targetLabels[service.target] = labels
-        }
-        var failedTargets: Set<AWSTarget> = []
-        var missed = 0
-        for (index, planned) in plan.rules.enumerated() {
-            if let error = unknownAccounts[planned.target] {
-                rules[index].sets = []
-                if reportUnknownAccounts { recordUnknownAccount(error, rule: planned, in: &rules[index]) }
-            }
-            missed += rules[index].missedRequests
-            if rules[index].failures > 0 || rules[index].missedRequests > 0 { failedTargets.insert(planned.target) }
-        }
-        return ScrapeResult(
-            scrapeTime: scrapeTime,
-            rules: rules,
-            targetLabels: targetLabels,
-            missedRequests: missed,
-            failedTargets: failedTargets
-        )
-    }
-
-    private func recordUnknownAccount(_ error: any Error, rule planned: PlannedRule, in result: inout RuleResult) {
-        let rule = planned.rule
-        let cause =
-            (error as? AWSError)?.isAbandoned == false
-            ? "\(error)" : "STS GetCallerIdentity had not answered by the time the rule's data was in"
-        let failure = AWSError(
-            kind: .deadlineExceeded,
-            service: "sts",
-            operation: "GetCallerIdentity",
-            code: (error as? AWSError)?.code ?? "Timeout",
-            message: "the account id (the account_id label of every series of this rule) is not known: \(cause); "
-                + "the rule's series are left out of this scrape"
-        )
-        result.record(RuleFailure(failure, time: now()))
-        metrics.ruleError(namespace: rule.awsNamespace, metricName: rule.awsMetricName, code: failure.code)
-    }
-
-    /// What this collection did per rule, for the status board.
-    private func reports(_ result: ScrapeResult) -> [RuleReport] {
-        zip(plan.rules, result.rules).map { planned, state in
-            let rule = planned.rule
-            var series = 0
-            var loadBalancers: [String] = []
-            for data in state.sets {
-                for statistic in planned.statistics where data[statistic] != nil { series += 1 }
-                if let name = data.dimensions.first(where: {
-                    $0.name == "LoadBalancerName" || $0.name == "LoadBalancer"
-                }) {
-                    loadBalancers.append(name.value)
-                }
-            }
-            return RuleReport(
-                id: planned.id,
-                scrapeTime: result.scrapeTime,
-                window: ScrapeWindow(
-                    now: result.scrapeTime,
-                    delaySeconds: rule.delaySeconds,
-                    rangeSeconds: rule.rangeSeconds
-                ),
-                discovery: state.discovery,
-                exported: state.sets.count,
-                exportedSeries: series,
-                storeAnswered: state.storeAnswered,
-                failure: state.failure,
-                failures: state.failures,
-                deadlinePassed: result.missedRequests > 0,
-                exportedLoadBalancers: loadBalancers
-            )
-        }
-    }
-
-    /// Warns once per rule and label when a tag label would override `job`, `instance` or a dimension label.
-    private func warn(_ clashes: Set<FamilyBuilder.Clash>) {
-        guard !clashes.isEmpty else { return }
-        let new = warnedClashes.withLock { warned in clashes.filter { warned.insert($0).inserted } }
-        for clash in new {
-            logger.warning(
-                "A tag label has the name of a dimension or reserved label; the dimension wins",
-                metadata: [
-                    "label": "\(clash.label)", "rule.namespace": "\(clash.rule.rule.awsNamespace)",
-                    "rule.metric_name": "\(clash.rule.rule.awsMetricName)",
-                ]
-            )
-        }
     }
 }

@@ -1,5 +1,9 @@
+public import AWSServices
 public import ConfigFile
+public import Foundation
+public import Logging
 public import ResourceTags
+public import Telemetry
 
 /// What a config asks every scrape to do, compiled once at start-up and on reload, never per scrape: each rule
 /// expanded to the targets (region, credential source) it runs in, with its matchers, family name, `job` label
@@ -48,5 +52,29 @@ public struct ScrapePlan: Sendable {
     /// Every load balancer API any target needs.
     public var allLoadBalancerKinds: Set<LoadBalancerAPIKind> {
         loadBalancerKinds.values.reduce(into: []) { $0.formUnion($1) }
+    }
+
+    /// A new tag cache for `target`, refreshing the load balancer kinds the plan needs there with `apis`, seeded
+    /// with `initial` (a reload keeps the tags known so far).
+    public func tagCache(
+        for target: AWSTarget,
+        config: ExporterConfig,
+        apis: AWSAPIs,
+        initial: LoadBalancerTagSnapshot = LoadBalancerTagSnapshot(),
+        metrics: SelfMetrics,
+        now: @escaping @Sendable () -> Date = Date.init,
+        logger: Logger
+    ) -> LoadBalancerTagCache {
+        LoadBalancerTagCache(
+            kinds: loadBalancerKinds[target] ?? [],
+            classic: apis.elb,
+            v2: apis.elbv2,
+            timeToLive: TimeInterval(config.tagLabels.cacheTTLSeconds),
+            concurrency: config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests,
+            initial: initial,
+            metrics: metrics,
+            now: now,
+            logger: logger
+        )
     }
 }

@@ -125,12 +125,16 @@ private struct NoNetwork: HTTPTransport {
     @Test func aReplacedTransportShutsItselfDownWithoutBeingAsked() async throws {
         // AsyncHTTPClient traps (in debug builds) when a client goes away without a shutdown: the transport a reload
         // replaced must close its pool when the last user lets go of it.
+        // Three transports dropped without a shutdown: had their deinit not shut their clients down, the test
+        // process would trap here.
         for _ in 0..<3 {
             _ = AsyncHTTPClientTransport(connectTimeout: .seconds(1), connectionsPerHost: 2)
         }
         let explicit = AsyncHTTPClientTransport()
+        #expect(!explicit.isShutdown)
         try await explicit.shutdown()
         try await explicit.shutdown()
+        #expect(explicit.isShutdown)
     }
 
     @Test func badReloadKeepsTheRunningConfig() async throws {

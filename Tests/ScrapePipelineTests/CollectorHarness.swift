@@ -113,9 +113,8 @@ extension CloudWatchCollector {
                 target: target,
                 region: services.region,
                 apis: services.apis,
-                tagCache: makeTagCache(
+                tagCache: plan.tagCache(
                     for: target,
-                    plan: plan,
                     config: config,
                     apis: services.apis,
                     metrics: metrics,
