@@ -1,11 +1,7 @@
 import AWSSigV4
 public import Logging
 
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
+public import FoundationEssentials
 
 /// Calls one AWS service: builds the request, signs every attempt afresh, sends it, retries with backoff,
 /// decodes errors and reports each attempt to the ``AWSCallObserver``.

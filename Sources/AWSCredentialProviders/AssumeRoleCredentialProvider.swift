@@ -2,11 +2,7 @@ public import AWSCore
 public import AWSSigV4
 public import Logging
 
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
+public import FoundationEssentials
 
 /// Credentials of an assumed IAM role: `AssumeRole` signed with another provider's credentials, cached until
 /// shortly before they expire (see ``CachingCredentialProvider``).

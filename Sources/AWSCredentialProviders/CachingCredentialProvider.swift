@@ -3,11 +3,7 @@ public import AWSSigV4
 import AsyncCoordination
 public import Logging
 
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
+public import FoundationEssentials
 
 /// Caches the temporary credentials of another provider and refreshes them before they expire.
 ///

@@ -2,11 +2,7 @@ public import AWSCore
 public import AWSSigV4
 public import Logging
 
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
+public import FoundationEssentials
 
 /// The default credential chain, in the order of the AWS SDKs:
 ///

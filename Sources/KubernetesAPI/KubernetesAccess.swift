@@ -1,11 +1,7 @@
 import NIOCore
 import NIOSSL
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// How to reach a Kubernetes API server: its URL, the certificate authority its serving certificate is checked
 /// against, and the credentials requests carry.

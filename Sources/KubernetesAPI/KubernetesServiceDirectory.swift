@@ -2,11 +2,7 @@ import Logging
 import NIOSSL
 import Synchronization
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Follows Services and TargetGroupBindings on a Kubernetes API server and keeps the small mapping the exporter
 /// labels load balancer and target group samples with.

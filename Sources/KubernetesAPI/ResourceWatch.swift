@@ -3,11 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Follows one resource with the API's list-then-watch protocol, until its task is cancelled.
 ///

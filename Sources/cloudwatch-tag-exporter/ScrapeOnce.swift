@@ -9,11 +9,7 @@ import ScrapePipeline
 import ScrapeStatus
 import Telemetry
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// `cloudwatch-tag-exporter scrape FILE`: one scrape printed to stdout, without a server, for debugging a config.
 struct ScrapeOnce: AsyncParsableCommand {
