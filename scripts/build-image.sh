@@ -110,15 +110,31 @@ if [ "$(cat "$buildinfo_dir/cte_build_info_generated.h" 2>/dev/null)" != "$heade
   printf '%s\n' "$header" >"$buildinfo_dir/cte_build_info_generated.h"
 fi
 
+# libyaml is linked statically: CLibYAML's module map asks for -lyaml, and the linker takes the first directory that
+# has libyaml.so or libyaml.a, so a directory holding only a link to libyaml-dev's libyaml.a, searched first, gives the
+# static library (the image then carries no libyaml.so; `swift build` elsewhere links the shared one).
+libyaml_a=$(compgen -G "/usr/lib/*/libyaml.a" || compgen -G "/usr/lib*/libyaml.a" || true)
+libyaml_a=${libyaml_a%%$'\n'*}
+[ -n "$libyaml_a" ] || { echo "build-image: no libyaml.a: apt-get install libyaml-dev (scripts/install-deps.sh)" >&2; exit 1; }
+static_dir=$root/.build/static-libs
+mkdir -p "$static_dir"
+ln -sfn "$libyaml_a" "$static_dir/libyaml.a"
+
 echo "build-image: cloudwatch-tag-exporter $version (revision $revision, released $release_date)"
-# --static-swift-stdlib links the Swift runtime, Foundation and FoundationNetworking (and the ICU data Foundation
-# embeds) into the binary, so the image needs only glibc's libraries from the system.
+# --static-swift-stdlib links the Swift runtime and FoundationEssentials into the binary (no module imports the full
+# Foundation, so neither FoundationInternationalization nor ICU's data is linked), so the image needs only glibc's
+# libraries from the system.
 # --no-export-dynamic: an executable needs no dynamic symbol table of its own 40,000 symbols (nothing dlopens into
 # it); dropping it makes the binary 4.6 MB smaller (0.9 MB compressed).
 swift_build=(swift build -c release --product cloudwatch-tag-exporter --static-swift-stdlib -Xcc "-I$buildinfo_dir"
-  -Xlinker --no-export-dynamic)
+  -Xlinker --no-export-dynamic -Xlinker "-L$static_dir")
 "${swift_build[@]}"
 binary=$("${swift_build[@]}" --show-bin-path)/cloudwatch-tag-exporter
+# Both would make the image larger than it has to be: a shared libyaml would be copied in, and ICU is 34 MB.
+if ldd "$binary" | grep -q 'libyaml'; then
+  echo "build-image: $binary loads libyaml's shared library; it should link $libyaml_a" >&2
+  exit 1
+fi
 
 # --- The root filesystem --------------------------------------------------------------------------------------------
 assemble_rootfs() {
@@ -199,7 +215,7 @@ fi
 mkdir -p "$(dirname "$output")"
 rm -f "$output"
 # push compresses the layer as a registry stores it: zstd, not the default gzip, because the static binary carries
-# Foundation's ICU data (34 MB) and two BoringSSLs (gzip: 36 MiB). buildah's zstd encoder stops near zstd level 11
+# two BoringSSLs. buildah's zstd encoder stops near zstd level 11
 # whatever --compression-level says (28.8 MiB), so the archive's layer is then recompressed with the zstd CLI at level
 # 19 (about 4 MiB less; the uncompressed layer and the image config stay the same). zstd layers need containerd >=
 # 1.5, CRI-O >= 1.19, Podman >= 3 or Docker >= 23.
