@@ -1,7 +1,6 @@
 import AWSSigV4
-public import Logging
-
 public import FoundationEssentials
+public import Logging
 
 /// Calls one AWS service: builds the request, signs every attempt afresh, sends it, retries with backoff,
 /// decodes errors and reports each attempt to the ``AWSCallObserver``.

@@ -1,5 +1,4 @@
 import AWSSigV4
-
 import FoundationEssentials
 
 /// AWS timestamp formats: ISO 8601 UTC for Query and XML, epoch seconds for JSON.

@@ -1,5 +1,4 @@
 import AWSSigV4
-
 import FoundationEssentials
 
 /// The parameters of an awsQuery request, in the order they are added, flattened to `Name.member.N.Field=value`

@@ -1,8 +1,7 @@
 public import AWSCore
 public import AWSSigV4
-public import Logging
-
 public import FoundationEssentials
+public import Logging
 
 /// Credentials of an assumed IAM role: `AssumeRole` signed with another provider's credentials, cached until
 /// shortly before they expire (see ``CachingCredentialProvider``).

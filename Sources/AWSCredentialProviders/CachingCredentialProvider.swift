@@ -1,9 +1,8 @@
 public import AWSCore
 public import AWSSigV4
 import AsyncCoordination
-public import Logging
-
 public import FoundationEssentials
+public import Logging
 
 /// Caches the temporary credentials of another provider and refreshes them before they expire.
 ///

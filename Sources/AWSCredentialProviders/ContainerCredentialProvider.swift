@@ -1,6 +1,5 @@
 import AWSCore
 import AWSSigV4
-
 import FoundationEssentials
 
 /// Credentials from the ECS task role endpoint or EKS Pod Identity agent.

@@ -1,8 +1,7 @@
 public import AWSCore
 public import AWSSigV4
-public import Logging
-
 public import FoundationEssentials
+public import Logging
 
 /// The default credential chain, in the order of the AWS SDKs:
 ///

@@ -1,5 +1,4 @@
 import AWSCore
-
 import FoundationEssentials
 
 /// A minimal EC2 instance metadata client that speaks IMDSv2 only.

@@ -1,6 +1,5 @@
 import AWSCore
 import AWSSigV4
-
 import FoundationEssentials
 
 /// The instance profile's credentials from IMDSv2: the role name from

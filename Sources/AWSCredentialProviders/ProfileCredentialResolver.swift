@@ -1,8 +1,7 @@
 import AWSCore
 import AWSSigV4
-import Logging
-
 import FoundationEssentials
+import Logging
 
 /// Turns a profile of the shared files into a credential provider: `role_arn` with `source_profile`,
 /// `credential_source` or `web_identity_token_file`, or static keys.

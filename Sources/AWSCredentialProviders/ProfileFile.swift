@@ -1,5 +1,4 @@
 import AWSCore
-
 import FoundationEssentials
 
 /// The sections of one AWS shared config or credentials file (INI style), keyed by profile name.

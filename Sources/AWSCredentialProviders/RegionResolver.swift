@@ -1,7 +1,6 @@
 public import AWSCore
-public import Logging
-
 import FoundationEssentials
+public import Logging
 
 /// Finds the AWS region, in the order of the AWS SDKs (not botocore, which ignores `AWS_REGION`):
 /// the explicit setting, `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's `region`, and finally the

@@ -1,8 +1,7 @@
 public import AWSCore
 public import AWSSigV4
-public import Logging
-
 public import FoundationEssentials
+public import Logging
 
 /// The STS calls of the credential providers, sent through ``AWSServiceCaller`` (retries, error decoding,
 /// observer events under the service name `sts`).

@@ -1,6 +1,5 @@
 import AWSCore
 import AWSSigV4
-
 import FoundationEssentials
 
 /// The JSON document the container endpoint and IMDS return:

@@ -1,6 +1,5 @@
 import AWSCore
 import AWSSigV4
-
 import FoundationEssentials
 
 /// Credentials from `AssumeRoleWithWebIdentity` with the OIDC token in a file, as EKS IRSA sets up

@@ -1,5 +1,4 @@
 public import AWSCore
-
 import FoundationEssentials
 
 /// CloudWatch's read operations: ListMetrics, GetMetricStatistics and GetMetricData (one page per call).

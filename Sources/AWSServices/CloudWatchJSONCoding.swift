@@ -1,5 +1,4 @@
 import AWSCore
-
 import FoundationEssentials
 
 /// CloudWatch requests and answers in JSON 1.0.

@@ -1,5 +1,4 @@
 import AWSCore
-
 import FoundationEssentials
 
 /// Answers of the ELB and ELBv2 Query APIs.

@@ -1,5 +1,4 @@
 import Crypto
-
 import FoundationEssentials
 
 /// The first SigV4 stage: the request reduced to a canonical text whose hash goes into the string to sign.

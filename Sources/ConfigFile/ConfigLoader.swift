@@ -1,6 +1,6 @@
+import FoundationEssentials
 import YAMLDocument
 
-import FoundationEssentials
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

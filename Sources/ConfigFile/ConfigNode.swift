@@ -82,8 +82,9 @@ struct ConfigNode {
         }
     }
 
-    private static func mergedPairs(_ mapping: [(key: YAMLNode, value: YAMLNode)]) -> [(key: ConfigNode, value: ConfigNode)]
-    {
+    private static func mergedPairs(_ mapping: [(key: YAMLNode, value: YAMLNode)]) -> [(
+        key: ConfigNode, value: ConfigNode
+    )] {
         var pairs: [(key: ConfigNode, value: ConfigNode)] = []
         var merged: [(key: ConfigNode, value: ConfigNode)] = []
         for (key, value) in mapping {

@@ -1,6 +1,7 @@
 import FoundationEssentials
 public import Logging
 import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

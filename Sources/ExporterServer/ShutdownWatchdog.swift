@@ -33,16 +33,24 @@ enum ShutdownWatchdog {
         #else
             var thread = pthread_t()
         #endif
-        let started = pthread_create(&thread, &attributes, { argument in
-            guard let argument else { return nil }
-            let job = Unmanaged<Job>.fromOpaque(argument).takeRetainedValue()
-            let (seconds, attoseconds) = job.delay.components
-            var remaining = timespec(tv_sec: Int(max(seconds, 0)), tv_nsec: Int(max(attoseconds, 0) / 1_000_000_000))
-            var left = timespec()
-            while nanosleep(&remaining, &left) != 0, errno == EINTR { remaining = left }
-            job.report()
-            _exit(0)
-        }, job)
+        let started = pthread_create(
+            &thread,
+            &attributes,
+            { argument in
+                guard let argument else { return nil }
+                let job = Unmanaged<Job>.fromOpaque(argument).takeRetainedValue()
+                let (seconds, attoseconds) = job.delay.components
+                var remaining = timespec(
+                    tv_sec: Int(max(seconds, 0)),
+                    tv_nsec: Int(max(attoseconds, 0) / 1_000_000_000)
+                )
+                var left = timespec()
+                while nanosleep(&remaining, &left) != 0, errno == EINTR { remaining = left }
+                job.report()
+                _exit(0)
+            },
+            job
+        )
         if started != 0 {
             Unmanaged<Job>.fromOpaque(job).release()
             report()

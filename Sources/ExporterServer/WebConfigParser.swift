@@ -1,5 +1,6 @@
 import FoundationEssentials
 import YAMLDocument
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

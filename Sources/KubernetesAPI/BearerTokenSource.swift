@@ -1,6 +1,5 @@
-import Synchronization
-
 import FoundationEssentials
+import Synchronization
 
 /// The bearer token requests carry, re-read from its file when it may have changed.
 ///

@@ -1,6 +1,5 @@
-import YAMLDocument
-
 import FoundationEssentials
+import YAMLDocument
 
 /// Reads the subset of a kubeconfig file this exporter supports and turns the chosen context into a
 /// ``KubernetesAccess``.
@@ -104,7 +103,8 @@ struct KubeconfigReader {
             )
         } catch {
             let section =
-                error.key == "certificate-authority" ? clusterKey : "users[name=\(context["user"]?.scalar?.value ?? "")].user"
+                error.key == "certificate-authority"
+                ? clusterKey : "users[name=\(context["user"]?.scalar?.value ?? "")].user"
             throw self.error("\(section).\(error.key ?? "")", error.message)
         }
     }

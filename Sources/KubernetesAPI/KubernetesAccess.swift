@@ -1,7 +1,6 @@
+import FoundationEssentials
 import NIOCore
 import NIOSSL
-
-import FoundationEssentials
 
 /// How to reach a Kubernetes API server: its URL, the certificate authority its serving certificate is checked
 /// against, and the credentials requests carry.

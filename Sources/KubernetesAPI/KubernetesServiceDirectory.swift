@@ -1,8 +1,7 @@
+import FoundationEssentials
 import Logging
 import NIOSSL
 import Synchronization
-
-import FoundationEssentials
 
 /// Follows Services and TargetGroupBindings on a Kubernetes API server and keeps the small mapping the exporter
 /// labels load balancer and target group samples with.

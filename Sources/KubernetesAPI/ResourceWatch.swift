@@ -1,9 +1,8 @@
 import AsyncHTTPClient
+import FoundationEssentials
 import Logging
 import NIOCore
 import NIOHTTP1
-
-import FoundationEssentials
 
 /// Follows one resource with the API's list-then-watch protocol, until its task is cancelled.
 ///

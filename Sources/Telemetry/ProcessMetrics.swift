@@ -1,6 +1,7 @@
 import AWSCore
 public import Exposition
 import FoundationEssentials
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)

@@ -14,7 +14,10 @@ indirect enum YAMLKeyIdentity: Hashable {
         case .mapping(let pairs):
             self = .mapping(
                 pairs.flatMap {
-                    [YAMLKeyIdentity($0.key, scalarType: scalarType), YAMLKeyIdentity($0.value, scalarType: scalarType)]
+                    [
+                        YAMLKeyIdentity($0.key, scalarType: scalarType),
+                        YAMLKeyIdentity($0.value, scalarType: scalarType),
+                    ]
                 }
             )
         }

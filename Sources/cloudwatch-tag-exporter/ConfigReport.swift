@@ -1,5 +1,4 @@
 import ConfigFile
-
 import FoundationEssentials
 
 /// Loads a config for the command line, printing every problem to stderr.

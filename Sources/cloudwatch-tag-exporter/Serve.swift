@@ -3,13 +3,12 @@ import AWSServices
 import ArgumentParser
 import ConfigFile
 import ExporterServer
+import FoundationEssentials
 import Logging
 import ResourceTags
 import ScrapePipeline
 import ScrapeStatus
 import Telemetry
-
-import FoundationEssentials
 
 /// Runs the exporter: `cloudwatch-tag-exporter <port> <config.yml>` (upstream style) or with flags.
 struct Serve: AsyncParsableCommand {
