@@ -25,12 +25,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.23.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        // No default traits: `FullFoundation` imports full Foundation (DateFormatter in its form coders), which links
+        // ICU's 34 MB; `ConfigurationSupport` (swift-configuration readers) is not used.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
-        .package(url: "https://github.com/jpsim/Yams.git", "5.0.0"..<"7.0.0"),
     ],
     targets: [
         // Waiting on shared work and bounding concurrency, each caller at its own deadline: no dependencies.
@@ -73,10 +74,18 @@ let package = Package(
         ),
         // Prometheus text 0.0.4 and OpenMetrics 1.0 rendering; no dependencies.
         .target(name: "Exposition", swiftSettings: swiftSettings),
+        // libyaml from the system (pkg-config yaml-0.1; Debian: libyaml-dev); the image carries its shared library.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        // YAML documents composed over libyaml's events: nodes with positions, aliases expanded within limits.
+        .target(name: "YAMLDocument", dependencies: ["CLibYAML"], swiftSettings: swiftSettings),
         // cloudwatch_exporter's YAML config, parsed and validated with positions.
         .target(
             name: "ConfigFile",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["YAMLDocument"],
             swiftSettings: swiftSettings
         ),
         // The build's version, revision and release date, set by scripts/build-image.sh (defaults otherwise).
@@ -127,7 +136,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Yams", package: "Yams"),
+                "YAMLDocument",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -147,7 +156,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Yams", package: "Yams"),
+                "YAMLDocument",
             ],
             swiftSettings: swiftSettings
         ),
@@ -187,6 +196,7 @@ let package = Package(
         ),
         .testTarget(name: "ExpositionTests", dependencies: ["Exposition"], resources: [.copy("Golden")]),
         .testTarget(name: "ConfigFileTests", dependencies: ["ConfigFile"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "YAMLDocumentTests", dependencies: ["YAMLDocument"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "AWSCore", "Exposition"]),
         .testTarget(
             name: "ResourceTagsTests",

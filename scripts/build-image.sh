@@ -111,14 +111,21 @@ if [ "$(cat "$buildinfo_dir/cte_build_info_generated.h" 2>/dev/null)" != "$heade
 fi
 
 echo "build-image: cloudwatch-tag-exporter $version (revision $revision, released $release_date)"
-# --static-swift-stdlib links the Swift runtime, Foundation and FoundationNetworking (and the ICU data Foundation
-# embeds) into the binary, so the image needs only glibc's libraries from the system.
+# --static-swift-stdlib links the Swift runtime and FoundationEssentials into the binary (no module imports the full
+# Foundation, so neither FoundationInternationalization nor ICU's data is linked), so the image needs only glibc's
+# libraries from the system, and libyaml's (libyaml-0.so.2, 0.1 MB: CLibYAML's module map links -lyaml, which the
+# linker resolves to the shared library; the ldd loop below copies it in).
 # --no-export-dynamic: an executable needs no dynamic symbol table of its own 40,000 symbols (nothing dlopens into
 # it); dropping it makes the binary 4.6 MB smaller (0.9 MB compressed).
 swift_build=(swift build -c release --product cloudwatch-tag-exporter --static-swift-stdlib -Xcc "-I$buildinfo_dir"
   -Xlinker --no-export-dynamic)
 "${swift_build[@]}"
 binary=$("${swift_build[@]}" --show-bin-path)/cloudwatch-tag-exporter
+# No ICU: it is 34 MB, and only full Foundation brings it (see README, "Container image").
+if ldd "$binary" | grep -q 'libFoundation\|libicu' || grep -q 'icudt[0-9]' "$binary"; then
+  echo "build-image: $binary links full Foundation or ICU; every module should import FoundationEssentials only" >&2
+  exit 1
+fi
 
 # --- The root filesystem --------------------------------------------------------------------------------------------
 assemble_rootfs() {
@@ -199,7 +206,7 @@ fi
 mkdir -p "$(dirname "$output")"
 rm -f "$output"
 # push compresses the layer as a registry stores it: zstd, not the default gzip, because the static binary carries
-# Foundation's ICU data (34 MB) and two BoringSSLs (gzip: 36 MiB). buildah's zstd encoder stops near zstd level 11
+# two BoringSSLs. buildah's zstd encoder stops near zstd level 11
 # whatever --compression-level says (28.8 MiB), so the archive's layer is then recompressed with the zstd CLI at level
 # 19 (about 4 MiB less; the uncompressed layer and the image config stay the same). zstd layers need containerd >=
 # 1.5, CRI-O >= 1.19, Podman >= 3 or Docker >= 23.

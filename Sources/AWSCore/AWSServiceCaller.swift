@@ -1,11 +1,6 @@
 import AWSSigV4
+public import FoundationEssentials
 public import Logging
-
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
 
 /// Calls one AWS service: builds the request, signs every attempt afresh, sends it, retries with backoff,
 /// decodes errors and reports each attempt to the ``AWSCallObserver``.

@@ -1,10 +1,5 @@
 import AWSSigV4
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// AWS timestamp formats: ISO 8601 UTC for Query and XML, epoch seconds for JSON.
 ///

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
+public import FoundationEssentials
 
 /// Conversions of times read from outside (config values, HTTP headers, AWS answers) that cannot trap.
 ///

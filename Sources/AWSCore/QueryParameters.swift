@@ -1,10 +1,5 @@
 import AWSSigV4
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// The parameters of an awsQuery request, in the order they are added, flattened to `Name.member.N.Field=value`
 /// pairs as the Query protocol wants them.

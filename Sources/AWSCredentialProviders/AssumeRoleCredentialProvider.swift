@@ -1,12 +1,7 @@
 public import AWSCore
 public import AWSSigV4
+public import FoundationEssentials
 public import Logging
-
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
 
 /// Credentials of an assumed IAM role: `AssumeRole` signed with another provider's credentials, cached until
 /// shortly before they expire (see ``CachingCredentialProvider``).

@@ -1,13 +1,8 @@
 public import AWSCore
 public import AWSSigV4
 import AsyncCoordination
+public import FoundationEssentials
 public import Logging
-
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
 
 /// Caches the temporary credentials of another provider and refreshes them before they expire.
 ///

@@ -1,11 +1,6 @@
 import AWSCore
 import AWSSigV4
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Credentials from the ECS task role endpoint or EKS Pod Identity agent.
 ///

@@ -1,12 +1,7 @@
 public import AWSCore
 public import AWSSigV4
+public import FoundationEssentials
 public import Logging
-
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
 
 /// The default credential chain, in the order of the AWS SDKs:
 ///

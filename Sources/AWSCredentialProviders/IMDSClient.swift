@@ -1,10 +1,5 @@
 import AWSCore
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// A minimal EC2 instance metadata client that speaks IMDSv2 only.
 ///

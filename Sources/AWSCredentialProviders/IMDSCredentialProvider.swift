@@ -1,11 +1,6 @@
 import AWSCore
 import AWSSigV4
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// The instance profile's credentials from IMDSv2: the role name from
 /// `/latest/meta-data/iam/security-credentials/`, then that role's credentials.

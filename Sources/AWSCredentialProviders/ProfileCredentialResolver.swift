@@ -1,12 +1,7 @@
 import AWSCore
 import AWSSigV4
+import FoundationEssentials
 import Logging
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Turns a profile of the shared files into a credential provider: `role_arn` with `source_profile`,
 /// `credential_source` or `web_identity_token_file`, or static keys.

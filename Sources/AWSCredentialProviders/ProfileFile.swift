@@ -1,10 +1,5 @@
 import AWSCore
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// The sections of one AWS shared config or credentials file (INI style), keyed by profile name.
 ///

@@ -1,11 +1,6 @@
 public import AWSCore
+import FoundationEssentials
 public import Logging
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Finds the AWS region, in the order of the AWS SDKs (not botocore, which ignores `AWS_REGION`):
 /// the explicit setting, `AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's `region`, and finally the

@@ -1,12 +1,7 @@
 public import AWSCore
 public import AWSSigV4
+public import FoundationEssentials
 public import Logging
-
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
 
 /// The STS calls of the credential providers, sent through ``AWSServiceCaller`` (retries, error decoding,
 /// observer events under the service name `sts`).

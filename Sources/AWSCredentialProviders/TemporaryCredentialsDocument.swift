@@ -1,11 +1,6 @@
 import AWSCore
 import AWSSigV4
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// The JSON document the container endpoint and IMDS return:
 /// `{"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}` (IMDS adds `Code`, `Type`, `LastUpdated`).

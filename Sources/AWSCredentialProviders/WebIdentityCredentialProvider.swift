@@ -1,11 +1,6 @@
 import AWSCore
 import AWSSigV4
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Credentials from `AssumeRoleWithWebIdentity` with the OIDC token in a file, as EKS IRSA sets up
 /// (`AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME`) or a profile's

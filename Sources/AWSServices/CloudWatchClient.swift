@@ -1,10 +1,5 @@
 public import AWSCore
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// CloudWatch's read operations: ListMetrics, GetMetricStatistics and GetMetricData (one page per call).
 ///

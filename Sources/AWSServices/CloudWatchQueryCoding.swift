@@ -1,10 +1,5 @@
 import AWSCore
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// CloudWatch requests and answers in the Query protocol (XML answers).
 enum CloudWatchQueryCoding {

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
+public import FoundationEssentials
 
 /// The parameters of one GetMetricData page (results are newest first).
 public struct GetMetricDataInput: Sendable, Hashable {

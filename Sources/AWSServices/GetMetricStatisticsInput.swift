@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
+public import FoundationEssentials
 
 /// The parameters of a GetMetricStatistics call.
 public struct GetMetricStatisticsInput: Sendable, Hashable {

@@ -1,5 +1,5 @@
 import AWSCore
-import Foundation
+import FoundationEssentials
 
 extension LoadBalancerQueryCoding {
     /// The ports a target group can have (the model's range); anything else in an answer is no port.
@@ -24,7 +24,7 @@ extension LoadBalancerQueryCoding {
 
     /// The text without surrounding white space, or nil when nothing is left.
     private static func nonEmpty(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = text?.trimmingWhitespace(newlines: true), !text.isEmpty else { return nil }
         return text
     }
 

@@ -1,10 +1,5 @@
 import AWSCore
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Answers of the ELB and ELBv2 Query APIs.
 enum LoadBalancerQueryCoding {

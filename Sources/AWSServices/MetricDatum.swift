@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    public import FoundationEssentials
-#else
-    public import Foundation
-#endif
+public import FoundationEssentials
 
 /// One datapoint to publish with PutMetricData.
 public struct MetricDatum: Sendable, Hashable {

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Formats a `Date` as SigV4's `yyyyMMdd'T'HHmmss'Z'` in UTC, without a `DateFormatter` (which is neither cheap
 /// nor `Sendable`) and independent of the process locale and time zone.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// A set of AWS credentials: an access key, its secret, and for temporary credentials a session token and
 /// an expiry.

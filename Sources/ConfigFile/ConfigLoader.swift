@@ -1,10 +1,6 @@
-import Yams
+import FoundationEssentials
+import YAMLDocument
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -90,17 +86,13 @@ public enum ConfigLoader {
         var decoder = ConfigDecoder(file: file)
         let root: ConfigNode
         do {
-            if let node = try Yams.compose(yaml: yaml, ConfigNode.implicitResolver()) {
+            if let node = try composer.compose(yaml) {
                 root = ConfigNode(node)
             } else {
                 root = ConfigNode(kind: .mapping([]), line: 1, column: 1)
             }
-        } catch let error as YamlError {
-            throw ConfigError(diagnostics: [syntaxDiagnostic(error, file: file)])
         } catch {
-            throw ConfigError(diagnostics: [
-                ConfigDiagnostic(file: file, line: 1, column: 1, keyPath: KeyPath.root.text, message: "\(error)")
-            ])
+            throw ConfigError(diagnostics: [syntaxDiagnostic(error, file: file)])
         }
         let config = decoder.document(root)
         guard decoder.errors.isEmpty, let config else {
@@ -108,6 +100,10 @@ public enum ConfigLoader {
         }
         return LoadedConfig(config: config, warnings: inDocumentOrder(decoder.warnings))
     }
+
+    /// The composer for config files: YAMLDocument's default limits (aliases and nesting), duplicate keys refused as
+    /// SnakeYAML refuses them (the same text with the same type).
+    private static let composer = YAMLComposer(duplicateKeys: .reject(scalarType: { ConfigNode.scalarType($0) }))
 
     /// Sorts by position; the sort is stable, so problems found at the same node keep their order.
     private static func inDocumentOrder(_ diagnostics: [ConfigDiagnostic]) -> [ConfigDiagnostic] {
@@ -120,37 +116,24 @@ public enum ConfigLoader {
             .map(\.element)
     }
 
-    private static func syntaxDiagnostic(_ error: YamlError, file: String) -> ConfigDiagnostic {
+    private static func syntaxDiagnostic(_ error: YAMLError, file: String) -> ConfigDiagnostic {
         let root = KeyPath.root.text
-        switch error {
-        case .composer(let context, _, let mark, _) where context?.text.contains("single document") == true:
-            return ConfigDiagnostic(
-                file: file,
-                line: mark.line,
-                column: mark.column,
-                keyPath: root,
-                message: "only one YAML document is allowed, but another one starts here"
-            )
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            let message = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            return ConfigDiagnostic(
-                file: file,
-                line: mark.line,
-                column: mark.column,
-                keyPath: root,
-                message: "invalid YAML: \(message)"
-            )
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return ConfigDiagnostic(
-                file: file,
-                line: context.mark.line,
-                column: context.mark.column,
-                keyPath: root,
-                message: "duplicate keys in one mapping: \(duplicates.joined(separator: ", "))"
-            )
-        default:
-            return ConfigDiagnostic(file: file, line: 1, column: 1, keyPath: root, message: "invalid YAML: \(error)")
+        let message: String
+        switch error.kind {
+        case .composer where error.context?.contains("single document") == true:
+            message = "only one YAML document is allowed, but another one starts here"
+        case .duplicateKeys:
+            message = "duplicate keys in one mapping: \(error.duplicateKeys.joined(separator: ", "))"
+        case .reader, .scanner, .parser, .composer, .memory:
+            let words = [error.context, error.problem].compactMap { $0 }.filter { !$0.isEmpty }
+            message = "invalid YAML: \(words.joined(separator: " "))"
         }
+        return ConfigDiagnostic(
+            file: file,
+            line: error.mark.line,
+            column: error.mark.column,
+            keyPath: root,
+            message: message
+        )
     }
 }

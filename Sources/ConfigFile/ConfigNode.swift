@@ -1,6 +1,6 @@
-import Yams
+import YAMLDocument
 
-/// A YAML node with YAML 1.1 scalars and 1-based positions, converted from Yams' `Node`.
+/// A YAML node with YAML 1.1 scalars and 1-based positions, converted from a composed ``YAMLNode``.
 struct ConfigNode {
     enum Kind {
         /// A scalar: its resolved value and its source text (for messages such as "quote it").
@@ -13,15 +13,19 @@ struct ConfigNode {
     var line: Int
     var column: Int
 
-    /// The tag Yams gives untagged plain scalars when composed with ``implicitResolver``: every such scalar is
-    /// resolved here with YAML 1.1 rules instead of Yams' YAML 1.2 rules.
-    static let implicitTag = Tag.Name(rawValue: "tag:cloudwatch-tag-exporter,2026:implicit")
-
-    /// A resolver that tags every untagged plain scalar with ``implicitTag``. Quoted scalars are tagged `!!str` by
-    /// Yams before any resolver runs, so they stay strings.
-    static func implicitResolver() throws -> Resolver {
-        try Resolver.basic.appending(implicitTag, "^")
+    /// The type a scalar is given before its text is read: plain untagged scalars (``implicitTag``) are resolved
+    /// with YAML 1.1's rules; quoted and block scalars, and those tagged `!`, are strings; others keep their tag.
+    /// Two keys of one mapping are the same key when their texts and these types are equal.
+    static func scalarType(_ scalar: YAMLScalar) -> String {
+        switch scalar.tag {
+        case nil: scalar.style == .plain ? implicitTag : YAMLScalar.stringTag
+        case YAMLScalar.nonSpecificTag?: YAMLScalar.stringTag
+        case let tag?: tag
+        }
     }
+
+    /// The type of plain untagged scalars, resolved here with YAML 1.1 rules (as SnakeYAML does).
+    static let implicitTag = "tag:cloudwatch-tag-exporter,2026:implicit"
 
     var scalar: YAML11Scalar? {
         if case .scalar(let value, _) = kind { return value }
@@ -47,49 +51,47 @@ struct ConfigNode {
         self.column = column
     }
 
-    /// Converts a Yams node; merge keys (`<<: *anchor`) are applied as SnakeYAML does (explicit keys win).
-    init(_ node: Node) {
-        let mark = node.mark
-        line = mark?.line ?? 1
-        column = mark?.column ?? 1
-        switch node {
+    /// Converts a composed node (its aliases already expanded); merge keys (`<<: *anchor`) are applied as SnakeYAML
+    /// does (explicit keys win).
+    init(_ node: YAMLNode) {
+        line = node.mark.line
+        column = node.mark.column
+        switch node.kind {
         case .scalar(let scalar):
-            kind = .scalar(Self.resolve(scalar), text: scalar.string)
-        case .sequence(let sequence):
-            kind = .sequence(sequence.map(ConfigNode.init))
-        case .mapping(let mapping):
-            kind = .mapping(Self.mergedPairs(mapping))
-        case .alias(let alias):
-            // Yams dereferences aliases while composing; this only covers a dangling alias.
-            kind = .scalar(.string("*\(alias.anchor.rawValue)"), text: "*\(alias.anchor.rawValue)")
+            kind = .scalar(Self.resolve(scalar), text: scalar.value)
+        case .sequence(let items):
+            kind = .sequence(items.map(ConfigNode.init))
+        case .mapping(let pairs):
+            kind = .mapping(Self.mergedPairs(pairs))
         }
     }
 
-    private static func resolve(_ scalar: Node.Scalar) -> YAML11Scalar {
-        let text = scalar.string
-        switch scalar.tag.description {
-        case implicitTag.rawValue:
+    private static func resolve(_ scalar: YAMLScalar) -> YAML11Scalar {
+        let text = scalar.value
+        switch scalarType(scalar) {
+        case implicitTag:
             return YAML11Scalar.resolve(plain: text)
-        case Tag.Name.str.rawValue:
+        case YAMLScalar.stringTag:
             return .string(text)
-        case Tag.Name.null.rawValue:
+        case YAMLScalar.nullTag:
             return .null
         default:
             // An explicit `!!int`, `!!bool`, `!!float` (or anything else): resolve the text and let the type checks
             // report a mismatch.
-            let resolved = YAML11Scalar.resolve(plain: text)
-            return resolved
+            return YAML11Scalar.resolve(plain: text)
         }
     }
 
-    private static func mergedPairs(_ mapping: Node.Mapping) -> [(key: ConfigNode, value: ConfigNode)] {
+    private static func mergedPairs(_ mapping: [(key: YAMLNode, value: YAMLNode)]) -> [(
+        key: ConfigNode, value: ConfigNode
+    )] {
         var pairs: [(key: ConfigNode, value: ConfigNode)] = []
         var merged: [(key: ConfigNode, value: ConfigNode)] = []
         for (key, value) in mapping {
-            if case .scalar(let keyScalar) = key, keyScalar.string == "<<", keyScalar.style == .plain {
-                let sources: [Node] = value.sequence.map { Array($0) } ?? [value]
+            if let keyScalar = key.scalar, keyScalar.value == "<<", keyScalar.isPlainUntagged {
+                let sources = value.sequence ?? [value]
                 for source in sources {
-                    if case .mapping(let sourceMapping) = source {
+                    if let sourceMapping = source.mapping {
                         merged.append(contentsOf: mergedPairs(sourceMapping))
                     }
                 }

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// A position in the document for messages: `metrics[2].aws_statistics[0]`, `tag_labels.tags["team/name"]`.
 struct KeyPath {

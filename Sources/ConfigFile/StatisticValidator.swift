@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Checks `aws_statistics` and `aws_extended_statistics` at load time (upstream only fails at scrape time).
 enum StatisticValidator {

@@ -1,13 +1,9 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// A plain YAML scalar resolved with YAML 1.1 rules, as SnakeYAML (cloudwatch_exporter's parser) resolves it.
 ///
-/// Yams resolves YAML 1.2 (where `off` is a string and `010` is ten), so the loader asks Yams for untagged plain
-/// scalars and resolves them here.
+/// YAMLDocument resolves nothing, so the loader resolves untagged plain scalars here, with SnakeYAML's rules (where
+/// `off` is a boolean and `010` is eight).
 enum YAML11Scalar: Equatable {
     case null
     case bool(Bool)

@@ -1,5 +1,5 @@
 public import ConfigFile
-public import Foundation
+public import FoundationEssentials
 
 /// The last time the config file was read: at start-up or by a reload, with its result and warnings.
 public struct ConfigLoadRecord: Sendable {

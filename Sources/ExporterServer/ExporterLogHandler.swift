@@ -1,6 +1,14 @@
-import Foundation
+import FoundationEssentials
 public import Logging
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes log lines to stderr as logfmt (`time=… level=info msg="…" key=value`) or JSON, like Prometheus'
 /// own exporters (`--log.format`).
@@ -51,7 +59,7 @@ public struct ExporterLogHandler: LogHandler {
             // Bounded: each round writes at least one byte or gives up; EINTR is retried a few times only.
             var interruptions = 0
             while remaining > 0 {
-                let written = Foundation.write(STDERR_FILENO, pointer, remaining)
+                let written = Glibc.write(STDERR_FILENO, pointer, remaining)
                 if written > 0 {
                     pointer += written
                     remaining -= written
@@ -77,11 +85,15 @@ public struct ExporterLogHandler: LogHandler {
         fields.map { key, value in
             let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }
             guard needsQuotes else { return "\(key)=\(value)" }
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-                of: "\"",
-                with: "\\\""
-            )
-            .replacingOccurrences(of: "\n", with: "\\n")
+            var escaped = ""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\\": escaped += "\\\\"
+                case "\"": escaped += "\\\""
+                case "\n": escaped += "\\n"
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
             return "\(key)=\"\(escaped)\""
         }.joined(separator: " ")
     }
@@ -100,7 +112,8 @@ public struct ExporterLogHandler: LogHandler {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            case let control where control.value < 0x20: result += String(format: "\\u%04x", control.value)
+            case let control where control.value < 0x20:
+                result += (control.value < 0x10 ? "\\u000" : "\\u00") + String(control.value, radix: 16)
             default: result.unicodeScalars.append(scalar)
             }
         }

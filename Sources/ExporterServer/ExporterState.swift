@@ -2,7 +2,7 @@ import AWSCore
 import AsyncCoordination
 public import ConfigFile
 import Exposition
-public import Foundation
+public import FoundationEssentials
 import KubernetesAPI
 import Logging
 import ResourceTags

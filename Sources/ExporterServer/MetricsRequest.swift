@@ -1,5 +1,5 @@
 import AWSCore
-import Foundation
+import FoundationEssentials
 
 /// What a `/metrics` request asks for, beyond the format: the `name[]` filter and Prometheus' scrape timeout.
 struct MetricsRequest: Sendable, Equatable {
@@ -16,7 +16,7 @@ struct MetricsRequest: Sendable, Equatable {
             if key == "name[]", parts.count == 2 { names.insert(Self.decode(parts[1])) }
         }
         nameFilter = names.isEmpty ? nil : names
-        if let header = scrapeTimeoutHeader, let seconds = Double(header.trimmingCharacters(in: .whitespaces)),
+        if let header = scrapeTimeoutHeader, let seconds = Double(header.trimmingWhitespace()),
             seconds.isFinite, seconds > 0
         {
             scrapeTimeoutSeconds = seconds
@@ -31,8 +31,32 @@ struct MetricsRequest: Sendable, Equatable {
         return now.advanced(by: CheckedTime.duration(seconds: usable))
     }
 
+    /// A query component as a form decodes it: `+` is a space, `%XX` a byte; the text as written (with `+` as
+    /// spaces) when an escape is malformed or the bytes are not UTF-8, as `removingPercentEncoding` left it.
     private static func decode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        let spaced = String(decoding: text.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(spaced.utf8.count)
+        var iterator = spaced.utf8.makeIterator()
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "%") else {
+                bytes.append(byte)
+                continue
+            }
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                return spaced
+            }
+            bytes.append(high << 4 | low)
+        }
+        return String(validating: bytes, as: UTF8.self) ?? spaced
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

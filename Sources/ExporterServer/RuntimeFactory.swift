@@ -1,7 +1,7 @@
 import AWSCore
 import AWSServices
 public import ConfigFile
-import Foundation
+import FoundationEssentials
 import KubernetesAPI
 public import Logging
 import ResourceTags

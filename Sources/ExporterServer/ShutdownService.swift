@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 public import ServiceLifecycle
 
@@ -29,13 +28,8 @@ public struct ShutdownService: Service {
         let logger = self.logger
         let limit = Self.deadline
         // A thread, not a task: it must fire even if every task of the process is stuck.
-        let watchdog = Thread {
-            Thread.sleep(
-                forTimeInterval: Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
-            )
+        ShutdownWatchdog.start(after: limit) {
             logger.error("Shutdown did not finish in time; exiting", metadata: ["shutdown.deadline": "\(limit)"])
-            _exit(0)
         }
-        watchdog.start()
     }
 }

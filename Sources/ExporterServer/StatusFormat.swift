@@ -1,4 +1,4 @@
-import Foundation
+import AWSCore
 
 /// Content negotiation of `/status`: JSON when the client ranks `application/json` above `text/html`.
 enum StatusFormat {
@@ -8,7 +8,7 @@ enum StatusFormat {
         var json = 0.0
         var html = 0.0
         for part in accept.split(separator: ",").prefix(64) {
-            let fields = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let fields = part.split(separator: ";").map { $0.trimmingWhitespace().lowercased() }
             guard let type = fields.first else { continue }
             var quality = 1.0
             for field in fields.dropFirst() where field.hasPrefix("q=") {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import ScrapeStatus
 
 /// The status page's target groups, Services and Kubernetes API sections.

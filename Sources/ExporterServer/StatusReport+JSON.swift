@@ -1,6 +1,6 @@
 import AWSCore
 import ConfigFile
-import Foundation
+import FoundationEssentials
 import ResourceTags
 import ScrapePipeline
 import ScrapeStatus

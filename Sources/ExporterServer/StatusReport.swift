@@ -1,6 +1,6 @@
 import AWSServices
 public import ConfigFile
-public import Foundation
+public import FoundationEssentials
 import KubernetesAPI
 import ResourceTags
 public import ScrapePipeline

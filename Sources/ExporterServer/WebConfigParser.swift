@@ -1,5 +1,11 @@
-import Foundation
-import Yams
+import FoundationEssentials
+import YAMLDocument
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
 
 /// Parses and validates an exporter-toolkit web configuration file as strictly as exporter-toolkit does
 /// (`yaml.UnmarshalStrict`: unknown and duplicate keys are errors), plus its semantic checks (`ConfigToTLSConfig`,
@@ -26,13 +32,11 @@ public struct WebConfigParser {
         guard text.utf8.count <= maximumFileSize else {
             throw WebConfigError(file: file, message: "the file is larger than \(maximumFileSize) bytes")
         }
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw WebConfigError(file: file, message: "invalid YAML: \(Self.describe(error))")
+            root = try composer.compose(text)
         } catch {
-            throw WebConfigError(file: file, message: "invalid YAML")
+            throw WebConfigError(file: file, message: "invalid YAML: \(Self.describe(error))")
         }
         let config = parser.document(root)
         if !parser.problems.isEmpty {
@@ -44,6 +48,14 @@ public struct WebConfigParser {
         }
         return config
     }
+
+    /// The composer for web configs: YAMLDocument's limits, and duplicate keys refused as yaml.v2's `UnmarshalStrict`
+    /// refuses them (keys are strings: a key's text names it, unless it is tagged otherwise).
+    private static let composer = YAMLComposer(
+        duplicateKeys: .reject(scalarType: { scalar in
+            scalar.tag == nil || scalar.tag == YAMLScalar.nonSpecificTag ? YAMLScalar.stringTag : scalar.tag ?? ""
+        })
+    )
 
     /// Reads and parses the file at `path`.
     /// - Throws: ``WebConfigError`` when the file cannot be read or is invalid.
@@ -62,7 +74,7 @@ public struct WebConfigParser {
 
     // MARK: - Document
 
-    private mutating func document(_ root: Node?) -> WebConfig {
+    private mutating func document(_ root: YAMLNode?) -> WebConfig {
         var config = WebConfig()
         guard let root, !isNull(root) else { return config }
         let known = ["tls_server_config", "http_server_config", "basic_auth_users", "rate_limit"]
@@ -78,13 +90,13 @@ public struct WebConfigParser {
         return config
     }
 
-    private mutating func tls(_ node: Node, path: String) -> WebTLSConfig? {
+    private mutating func tls(_ node: YAMLNode, path: String) -> WebTLSConfig? {
         let known = [
             "cert", "key", "client_ca", "cert_file", "key_file", "client_auth_type", "client_ca_file",
             "client_allowed_sans", "min_version", "max_version", "cipher_suites", "prefer_server_cipher_suites",
             "curve_preferences",
         ]
-        var strings: [String: (value: String, node: Node)] = [:]
+        var strings: [String: (value: String, node: YAMLNode)] = [:]
         var config = WebTLSConfig(certificate: .inline(""), key: .inline(""))
         for (key, keyNode, value) in mapping(node, path: path, known: known) {
             let keyPath = "\(path).\(key)"
@@ -166,7 +178,7 @@ public struct WebConfigParser {
     /// The file or inline form of one PEM input. Both forms at once are refused: exporter-toolkit silently prefers
     /// the file, which hides a mistake.
     private mutating func source(
-        _ strings: [String: (value: String, node: Node)],
+        _ strings: [String: (value: String, node: YAMLNode)],
         file fileKey: String,
         inline inlineKey: String,
         path: String
@@ -181,7 +193,7 @@ public struct WebConfigParser {
         }
     }
 
-    private mutating func http(_ node: Node, path: String, into config: inout WebConfig) {
+    private mutating func http(_ node: YAMLNode, path: String, into config: inout WebConfig) {
         for (key, _, value) in mapping(node, path: path, known: ["http2", "headers"]) {
             let keyPath = "\(path).\(key)"
             switch key {
@@ -220,7 +232,7 @@ public struct WebConfigParser {
         }
     }
 
-    private mutating func rateLimit(_ node: Node, path: String) -> WebConfig.RateLimit? {
+    private mutating func rateLimit(_ node: YAMLNode, path: String) -> WebConfig.RateLimit? {
         var interval = Duration.zero
         var burst = 0
         for (key, _, value) in mapping(node, path: path, known: ["interval", "burst"]) {
@@ -251,7 +263,7 @@ public struct WebConfigParser {
         return interval > .zero ? WebConfig.RateLimit(interval: interval, burst: burst) : nil
     }
 
-    private mutating func users(_ node: Node, path: String) -> [String: String] {
+    private mutating func users(_ node: YAMLNode, path: String) -> [String: String] {
         var users: [String: String] = [:]
         for (user, _, value) in mapping(node, path: path, known: nil) {
             let keyPath = "\(path).\(user)"
@@ -269,20 +281,20 @@ public struct WebConfigParser {
     // MARK: - Node helpers
 
     /// The pairs of a mapping, reporting keys outside `known` (when given), duplicate keys and non-scalar keys.
-    private mutating func mapping(_ node: Node, path: String, known: [String]?) -> [(String, Node, Node)] {
+    private mutating func mapping(_ node: YAMLNode, path: String, known: [String]?) -> [(String, YAMLNode, YAMLNode)] {
         if isNull(node) { return [] }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping) = node.kind else {
             problem(node, path, "expected a mapping, got \(kind(node))")
             return []
         }
         var seen = Set<String>()
-        var pairs: [(String, Node, Node)] = []
+        var pairs: [(String, YAMLNode, YAMLNode)] = []
         for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
+            guard case .scalar(let scalar) = keyNode.kind else {
                 problem(keyNode, path, "keys must be strings")
                 continue
             }
-            let key = scalar.string
+            let key = scalar.value
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
             if let known, !known.contains(key) {
                 problem(keyNode, keyPath, "unknown key \"\(key)\" (known keys: \(known.joined(separator: ", ")))")
@@ -299,19 +311,19 @@ public struct WebConfigParser {
 
     /// A scalar's text, as Go's YAML decoder gives any scalar to a string field; `nil` (with a problem) for a
     /// mapping or list. A null value is the empty string, Go's zero value.
-    private mutating func string(_ node: Node, path: String) -> String? {
+    private mutating func string(_ node: YAMLNode, path: String) -> String? {
         if isNull(node) { return "" }
-        guard case .scalar(let scalar) = node else {
+        guard case .scalar(let scalar) = node.kind else {
             problem(node, path, "expected a string, got \(kind(node))")
             return nil
         }
-        return scalar.string
+        return scalar.value
     }
 
     /// A YAML 1.1 boolean (`true`, `yes`, `on`, ...), as Go's yaml.v2 reads one.
-    private mutating func bool(_ node: Node, path: String) -> Bool? {
-        if case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any {
-            switch scalar.string {
+    private mutating func bool(_ node: YAMLNode, path: String) -> Bool? {
+        if case .scalar(let scalar) = node.kind, scalar.style == .plain {
+            switch scalar.value {
             case "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "true", "True", "TRUE": return true
             case "n", "N", "no", "No", "NO", "off", "Off", "OFF", "false", "False", "FALSE": return false
             default: break
@@ -322,57 +334,55 @@ public struct WebConfigParser {
     }
 
     /// A list of strings with each item's node (for positions).
-    private mutating func list(_ node: Node, path: String) -> [(String, Node)] {
+    private mutating func list(_ node: YAMLNode, path: String) -> [(String, YAMLNode)] {
         if isNull(node) { return [] }
-        guard case .sequence(let sequence) = node else {
+        guard case .sequence(let sequence) = node.kind else {
             problem(node, path, "expected a list, got \(kind(node))")
             return []
         }
         return sequence.compactMap { item in string(item, path: path).map { ($0, item) } }
     }
 
-    private func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return false }
-        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    private func isNull(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let scalar) = node.kind, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.value)
     }
 
-    private func kind(_ node: Node) -> String {
-        switch node {
+    private func kind(_ node: YAMLNode) -> String {
+        switch node.kind {
         case .mapping: "a mapping"
         case .sequence: "a list"
         case .scalar: "a scalar"
-        case .alias: "an alias"
         }
     }
 
-    private mutating func problem(_ node: Node, _ key: String, _ message: String) {
-        let mark = node.mark
-        problems.append(.init(line: mark?.line ?? 0, column: mark?.column ?? 0, key: key, message: message))
+    private mutating func problem(_ node: YAMLNode, _ key: String, _ message: String) {
+        problems.append(.init(line: node.mark.line, column: node.mark.column, key: key, message: message))
     }
 
     /// exporter-toolkit's `JoinDir`: relative paths are relative to the web config file's directory.
     static func join(directoryOf file: String, _ path: String) -> String {
         if path.isEmpty || path.hasPrefix("/") { return path }
-        let directory = (file as NSString).deletingLastPathComponent
-        return directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path)
+        guard let slash = file.lastIndex(of: "/") else { return path }
+        let directory = file[..<slash]
+        if directory.isEmpty { return "/" + path }
+        return directory.hasSuffix("/") ? directory + path : directory + "/" + path
     }
 
     /// A YAML error without the document's text (which may hold a secret): libyaml's problem and position only.
-    private static func describe(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return "\(mark.line):\(mark.column): \(problem)"
-        case .composer(_, let problem, let mark, _):
-            return "\(mark.line):\(mark.column): \(problem)"
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return
-                "\(context.mark.line):\(context.mark.column): keys set more than once: \(duplicates.joined(separator: ", "))"
-        default:
-            return "the file is not valid YAML"
+    private static func describe(_ error: YAMLError) -> String {
+        switch error.kind {
+        case .duplicateKeys:
+            "\(error.mark): keys set more than once: \(error.duplicateKeys.joined(separator: ", "))"
+        case .reader, .scanner, .parser, .composer, .memory:
+            "\(error.mark): \(error.problem)"
         }
     }
 
     private static func describe(_ error: any Error) -> String {
-        (error as NSError).localizedDescription
+        if let cocoa = error as? CocoaError, let posix = cocoa.userInfo["NSUnderlyingError"] as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        return "\(error)"
     }
 }

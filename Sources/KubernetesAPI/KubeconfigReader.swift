@@ -1,10 +1,5 @@
-import Yams
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
+import YAMLDocument
 
 /// Reads the subset of a kubeconfig file this exporter supports and turns the chosen context into a
 /// ``KubernetesAccess``.
@@ -33,33 +28,31 @@ struct KubeconfigReader {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw error(nil, "is not UTF-8 text")
         }
-        let root: Node
+        let composed: YAMLNode?
         do {
-            guard let composed = try Yams.compose(yaml: text) else { throw error(nil, "is empty") }
-            root = composed
-        } catch let failure as KubernetesAccessError {
-            throw failure
+            composed = try Self.composer.compose(text)
         } catch {
-            // Yams' own message quotes the offending line, which may hold a token: give the position only.
-            throw self.error(nil, "is not valid YAML\(Self.position(of: error))")
+            // The problem's text is libyaml's, but the line may hold a token: give the position only.
+            throw self.error(nil, "is not valid YAML at line \(error.mark.line), column \(error.mark.column)")
         }
+        guard let root = composed else { throw error(nil, "is empty") }
         guard root.mapping != nil else { throw error(nil, "is not a YAML mapping") }
 
         let contextName: String
         if let requested, !requested.isEmpty {
             contextName = requested
-        } else if let current = root["current-context"]?.string, !current.isEmpty {
+        } else if let current = root["current-context"]?.scalar?.value, !current.isEmpty {
             contextName = current
         } else {
             throw error("current-context", "is not set, and no context was chosen")
         }
         let (context, contextKey) = try namedEntry(root, list: "contexts", name: contextName, field: "context")
-        guard let clusterName = context["cluster"]?.string, !clusterName.isEmpty else {
+        guard let clusterName = context["cluster"]?.scalar?.value, !clusterName.isEmpty else {
             throw error("\(contextKey).cluster", "is missing")
         }
         let (cluster, clusterKey) = try namedEntry(root, list: "clusters", name: clusterName, field: "cluster")
         var credentials = KubernetesCredentials()
-        if let userName = context["user"]?.string, !userName.isEmpty {
+        if let userName = context["user"]?.scalar?.value, !userName.isEmpty {
             let (user, userKey) = try namedEntry(root, list: "users", name: userName, field: "user")
             credentials = try readCredentials(user, key: userKey)
         }
@@ -72,14 +65,14 @@ struct KubeconfigReader {
                 "proxy-url": "is not supported: the exporter connects to the API server directly",
             ]
         )
-        if let insecure = cluster["insecure-skip-tls-verify"], insecure.bool ?? true {
+        if let insecure = cluster["insecure-skip-tls-verify"], Self.isFalse(insecure) == false {
             throw error(
                 "\(clusterKey).insecure-skip-tls-verify",
                 "is refused: TLS to the API server is always verified; give certificate-authority or "
                     + "certificate-authority-data instead"
             )
         }
-        guard let serverText = cluster["server"]?.string, !serverText.isEmpty else {
+        guard let serverText = cluster["server"]?.scalar?.value, !serverText.isEmpty else {
             throw error("\(clusterKey).server", "is missing")
         }
         let server: KubernetesServerURL
@@ -110,12 +103,13 @@ struct KubeconfigReader {
             )
         } catch {
             let section =
-                error.key == "certificate-authority" ? clusterKey : "users[name=\(context["user"]?.string ?? "")].user"
+                error.key == "certificate-authority"
+                ? clusterKey : "users[name=\(context["user"]?.scalar?.value ?? "")].user"
             throw self.error("\(section).\(error.key ?? "")", error.message)
         }
     }
 
-    private func readCredentials(_ user: Node, key userKey: String) throws(KubernetesAccessError)
+    private func readCredentials(_ user: YAMLNode, key userKey: String) throws(KubernetesAccessError)
         -> KubernetesCredentials
     {
         try refuse(
@@ -138,7 +132,7 @@ struct KubeconfigReader {
         )
         var credentials = KubernetesCredentials()
         // As in client-go, a token file wins over an inline token: the file is the one that is kept fresh.
-        if let tokenFile = user["tokenFile"]?.string, !tokenFile.isEmpty {
+        if let tokenFile = user["tokenFile"]?.scalar?.value, !tokenFile.isEmpty {
             let tokenPath = LocalFile.join(directory, tokenFile)
             do throws(KubernetesAccessError) {
                 _ = try BearerTokenSource.readToken(path: tokenPath)
@@ -146,7 +140,7 @@ struct KubeconfigReader {
                 throw self.error("\(userKey).tokenFile", "\(tokenPath) \(error.message)")
             }
             credentials.bearerToken = .file(path: tokenPath)
-        } else if let token = user["token"]?.string, !token.isEmpty {
+        } else if let token = user["token"]?.scalar?.value, !token.isEmpty {
             guard BearerTokenSource.isHeaderSafe(token) else {
                 throw error("\(userKey).token", "holds characters a token cannot have")
             }
@@ -169,15 +163,15 @@ struct KubeconfigReader {
 
     /// The entry of `list` whose `name` is `name`, and its `field` mapping, with the key path for messages.
     private func namedEntry(
-        _ root: Node,
+        _ root: YAMLNode,
         list: String,
         name: String,
         field: String
-    ) throws(KubernetesAccessError) -> (Node, String) {
+    ) throws(KubernetesAccessError) -> (YAMLNode, String) {
         guard let entries = root[list]?.sequence else {
             throw error(list, "is missing or not a list, and it must name \"\(name)\"")
         }
-        guard let entry = entries.first(where: { $0["name"]?.string == name }) else {
+        guard let entry = entries.first(where: { $0["name"]?.scalar?.value == name }) else {
             throw error(list, "has no entry named \"\(name)\"")
         }
         let key = "\(list)[name=\(name)].\(field)"
@@ -189,18 +183,18 @@ struct KubeconfigReader {
 
     /// PEM bytes from `dataKey` (base64, wins as in kubectl) or from the file `fileKey` names; nil when neither is set.
     private func pem(
-        _ node: Node,
+        _ node: YAMLNode,
         _ section: String,
         dataKey: String,
         fileKey: String
     ) throws(KubernetesAccessError) -> [UInt8]? {
-        if let encoded = node[dataKey]?.string, !encoded.isEmpty {
+        if let encoded = node[dataKey]?.scalar?.value, !encoded.isEmpty {
             guard let data = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters), !data.isEmpty else {
                 throw error("\(section).\(dataKey)", "is not base64")
             }
             return [UInt8](data)
         }
-        if let file = node[fileKey]?.string, !file.isEmpty {
+        if let file = node[fileKey]?.scalar?.value, !file.isEmpty {
             let filePath = LocalFile.join(directory, file)
             do throws(KubernetesAccessError) {
                 return try LocalFile.read(filePath, limit: LocalFile.certificateLimit)
@@ -211,24 +205,30 @@ struct KubeconfigReader {
         return nil
     }
 
-    private func refuse(_ node: Node, _ section: String, keys: [String: String]) throws(KubernetesAccessError) {
+    private func refuse(_ node: YAMLNode, _ section: String, keys: [String: String]) throws(KubernetesAccessError) {
         for (key, message) in keys.sorted(by: { $0.key < $1.key }) where node[key] != nil {
             throw error("\(section).\(key)", message)
         }
+    }
+
+    /// Duplicate keys are refused, as client-go's YAML reader refuses them; keys are compared by their text.
+    private static let composer = YAMLComposer(
+        duplicateKeys: .reject(scalarType: { scalar in
+            scalar.tag == nil || scalar.tag == YAMLScalar.nonSpecificTag ? YAMLScalar.stringTag : scalar.tag ?? ""
+        })
+    )
+
+    /// Whether `node` is a plain YAML boolean false (`false`, `no`, `off`, in the usual cases): anything else, a true
+    /// or a value that is no boolean, counts as asking for the setting.
+    private static func isFalse(_ node: YAMLNode) -> Bool {
+        guard let scalar = node.scalar, scalar.isPlainUntagged || scalar.tag == "tag:yaml.org,2002:bool" else {
+            return false
+        }
+        return ["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"].contains(scalar.value)
     }
 
     private func error(_ key: String?, _ message: String) -> KubernetesAccessError {
         KubernetesAccessError(file: path, key: key, message: message)
     }
 
-    /// ` at line L, column C` for Yams errors that carry a position; empty otherwise.
-    private static func position(of error: any Error) -> String {
-        guard let yamlError = error as? YamlError else { return "" }
-        switch yamlError {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return " at line \(mark.line), column \(mark.column)"
-        default:
-            return ""
-        }
-    }
 }

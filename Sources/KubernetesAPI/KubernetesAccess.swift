@@ -1,11 +1,6 @@
+import FoundationEssentials
 import NIOCore
 import NIOSSL
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// How to reach a Kubernetes API server: its URL, the certificate authority its serving certificate is checked
 /// against, and the credentials requests carry.

@@ -1,12 +1,7 @@
+import FoundationEssentials
 import Logging
 import NIOSSL
 import Synchronization
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Follows Services and TargetGroupBindings on a Kubernetes API server and keeps the small mapping the exporter
 /// labels load balancer and target group samples with.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// How well one resource (Services or TargetGroupBindings) follows the API server.
 public struct KubernetesSyncStatus: Sendable, Equatable {

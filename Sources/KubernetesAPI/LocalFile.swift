@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Bounded reads of the small local files the access needs (kubeconfig, token, certificates, keys).
 enum LocalFile {

@@ -1,13 +1,8 @@
 import AsyncHTTPClient
+import FoundationEssentials
 import Logging
 import NIOCore
 import NIOHTTP1
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Follows one resource with the API's list-then-watch protocol, until its task is cancelled.
 ///

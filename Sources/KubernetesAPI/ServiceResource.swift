@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Services in all namespaces. A Service is kept when it is of type `LoadBalancer` with hostnames, or when it has an
 /// allowlisted label. The type is filtered here, not with a field selector, which not every API server supports for

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// TargetGroupBindings (`elbv2.k8s.aws/v1beta1`) in all namespaces: the AWS Load Balancer Controller's record of
 /// which Service port each target group it manages (or a user bound) serves. The CRD may be absent.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// A kind of object ``ResourceWatch`` can list and watch: where it lives, how its partial object decodes, and the
 /// small record kept of it.

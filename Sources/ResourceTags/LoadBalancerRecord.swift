@@ -1,5 +1,5 @@
 public import AWSServices
-import Foundation
+import FoundationEssentials
 
 /// The kind of a load balancer, which decides its API, its CloudWatch namespace and its dimension.
 public enum LoadBalancerKind: String, Sendable, CaseIterable {
@@ -64,7 +64,7 @@ public struct LoadBalancerRecord: Sendable, Hashable {
     /// Built from the `Type` rather than read from the ARN, because some emulators (moto) write `app/` into NLB ARNs;
     /// with real ARNs both agree.
     static func v2DimensionValue(arn: String, kind: LoadBalancerKind) -> String? {
-        guard let range = arn.range(of: ":loadbalancer/") else { return nil }
+        guard let range = arn.firstRange(of: ":loadbalancer/") else { return nil }
         let parts = arn[range.upperBound...].split(separator: "/")
         guard parts.count == 3 else { return nil }
         return "\(kind.arnPrefix)/\(parts[1])/\(parts[2])"

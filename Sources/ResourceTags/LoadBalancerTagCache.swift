@@ -1,7 +1,7 @@
 import AWSCore
 public import AWSServices
 public import AsyncCoordination
-public import Foundation
+public import FoundationEssentials
 public import Logging
 import Synchronization
 public import Telemetry

@@ -1,5 +1,5 @@
 public import AWSServices
-public import Foundation
+public import FoundationEssentials
 import Synchronization
 
 /// What the tag cache knows at one moment: the load balancers of each API and when each was last refreshed.

@@ -3,7 +3,7 @@ public import AWSServices
 public import AsyncCoordination
 public import ConfigFile
 public import Exposition
-public import Foundation
+public import FoundationEssentials
 public import KubernetesAPI
 public import Logging
 public import ResourceTags

@@ -1,5 +1,5 @@
 import AWSServices
-import Foundation
+import FoundationEssentials
 import Telemetry
 
 /// One way of fetching datapoints (GetMetricStatistics or GetMetricData): the requests for the dimension sets the

@@ -1,6 +1,6 @@
 import AWSServices
 import ConfigFile
-import Foundation
+import FoundationEssentials
 import ScrapeStatus
 import Synchronization
 

@@ -1,5 +1,5 @@
 public import AWSServices
-public import Foundation
+public import FoundationEssentials
 
 /// The values one dimension set returned in one scrape: the newest datapoint's statistics.
 public struct DimensionSetData: Sendable, Equatable {

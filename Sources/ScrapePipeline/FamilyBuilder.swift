@@ -2,7 +2,7 @@ import AWSCore
 import AWSServices
 import ConfigFile
 import Exposition
-import Foundation
+import FoundationEssentials
 import KubernetesAPI
 import ResourceTags
 

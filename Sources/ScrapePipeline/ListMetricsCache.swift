@@ -1,6 +1,6 @@
 public import AWSServices
 public import ConfigFile
-public import Foundation
+public import FoundationEssentials
 import Synchronization
 
 /// Caches dimension discovery (`list_metrics_cache_ttl`), keyed like cloudwatch_exporter by the rule and the

@@ -1,7 +1,7 @@
 import AWSCore
 import AWSServices
 import ConfigFile
-import Foundation
+import FoundationEssentials
 import ScrapeStatus
 import Telemetry
 

@@ -1,6 +1,6 @@
 public import AWSServices
 public import ConfigFile
-public import Foundation
+public import FoundationEssentials
 public import Logging
 public import ResourceTags
 public import Telemetry

@@ -1,6 +1,6 @@
 public import AWSServices
 public import ConfigFile
-public import Foundation
+public import FoundationEssentials
 public import ScrapeStatus
 
 /// What one scrape gathered, as a value: each planned rule's result, each target's identity labels, and what was

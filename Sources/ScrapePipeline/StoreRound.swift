@@ -1,6 +1,6 @@
 import AWSServices
 import ConfigFile
-import Foundation
+import FoundationEssentials
 import ScrapeStatus
 
 /// One planned rule's use of the datapoint store in one scrape: which dimension sets the store answers, what a fetch

@@ -1,6 +1,6 @@
 import AWSServices
 import ConfigFile
-import Foundation
+import FoundationEssentials
 
 /// The answer to a request whose deadline came while another request's collection was still running: what the
 /// datapoint store holds in each rule's window now (including what that collection fetched so far), no AWS call,

@@ -1,5 +1,5 @@
 import AWSCore
-public import Foundation
+public import FoundationEssentials
 
 /// A failed AWS call of a rule, as the status page shows it: never credentials (``AWSError`` messages carry none).
 public struct RuleFailure: Sendable, Equatable {

@@ -1,5 +1,5 @@
 public import ConfigFile
-public import Foundation
+public import FoundationEssentials
 
 /// What one scrape did for one rule: the window it asked for, how its dimension sets were found and filtered,
 /// what it exported, and what failed.

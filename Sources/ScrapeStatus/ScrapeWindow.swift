@@ -1,4 +1,4 @@
-public import Foundation
+public import FoundationEssentials
 
 /// The CloudWatch query window of one rule in one scrape: `[now - delay - range, now - delay)`.
 ///

@@ -1,12 +1,12 @@
 import AWSCore
-public import Foundation
+public import FoundationEssentials
 
 /// Times as the status page writes them: UTC, to the second.
 public enum UTCText {
     /// `2026-12-01 10:02:00 UTC`.
     public static func dateTime(_ date: Date) -> String {
         let text = AWSTimestamp.iso8601(Date(timeIntervalSince1970: seconds(date)))
-        return text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
+        return text.replacing("T", with: " ").replacing("Z", with: " UTC")
     }
 
     /// `2026-12-01T10:02:00Z`, for JSON.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Per-minute counts of AWS calls, billed units, errors and retries over the last hour: a ring of at most 60
 /// minutes, so its memory is bounded whatever the call rate.

@@ -1,5 +1,14 @@
+import AWSCore
 public import Exposition
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The standard `process_*` metrics, read from `/proc` (Linux); absent where `/proc` is not available.
 public struct ProcessMetrics: Sendable {
@@ -89,6 +98,6 @@ public struct ProcessMetrics: Sendable {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
             let line = text.split(separator: "\n").first(where: { $0.hasPrefix("btime ") })
         else { return nil }
-        return Double(line.dropFirst("btime ".count).trimmingCharacters(in: .whitespaces))
+        return Double(line.dropFirst("btime ".count).trimmingWhitespace())
     }
 }

@@ -1,6 +1,6 @@
 public import AWSCore
 public import Exposition
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The exporter's own counters, shared by every scrape and kept across reloads, as cloudwatch_exporter keeps its

@@ -1,10 +1,5 @@
 import ConfigFile
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
+import FoundationEssentials
 
 /// Loads a config for the command line, printing every problem to stderr.
 enum ConfigReport {

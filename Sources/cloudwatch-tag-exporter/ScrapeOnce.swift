@@ -3,17 +3,12 @@ import ArgumentParser
 import ConfigFile
 import ExporterServer
 import Exposition
+import FoundationEssentials
 import Logging
 import ResourceTags
 import ScrapePipeline
 import ScrapeStatus
 import Telemetry
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// `cloudwatch-tag-exporter scrape FILE`: one scrape printed to stdout, without a server, for debugging a config.
 struct ScrapeOnce: AsyncParsableCommand {

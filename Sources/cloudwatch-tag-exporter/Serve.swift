@@ -3,17 +3,12 @@ import AWSServices
 import ArgumentParser
 import ConfigFile
 import ExporterServer
+import FoundationEssentials
 import Logging
 import ResourceTags
 import ScrapePipeline
 import ScrapeStatus
 import Telemetry
-
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
 
 /// Runs the exporter: `cloudwatch-tag-exporter <port> <config.yml>` (upstream style) or with flags.
 struct Serve: AsyncParsableCommand {

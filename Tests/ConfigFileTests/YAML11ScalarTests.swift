@@ -1,7 +1,7 @@
 import ConfigFile
 import Testing
 
-/// SnakeYAML resolves scalars with YAML 1.1 rules; Yams alone would use YAML 1.2.
+/// SnakeYAML resolves scalars with YAML 1.1 rules (YAML 1.2 would read `off` as a string and `010` as ten).
 @Suite struct YAML11ScalarTests {
     private func rule(_ ruleBody: String) throws -> MetricRule {
         try onlyRule("metrics:\n- aws_namespace: AWS/ELB\n  aws_metric_name: RequestCount\n\(ruleBody)")

@@ -16,7 +16,8 @@ import sys
 
 # Our targets (Package.swift); everything else built by SwiftPM is a dependency, named by its checkout.
 OURS = {"AWSSigV4", "AWSCore", "AWSCredentialProviders", "AWSServices", "Exposition", "ConfigFile", "CBuildInfo",
-        "ScrapePipeline", "ExporterServer", "cloudwatch_tag_exporter", "cloudwatch-tag-exporter", "KubernetesAPI"}
+        "ScrapePipeline", "ExporterServer", "cloudwatch_tag_exporter", "cloudwatch-tag-exporter", "KubernetesAPI",
+        "YAMLDocument", "AsyncCoordination", "Telemetry", "ScrapeStatus", "ResourceTags"}
 # SwiftPM module -> the package it comes from (for the dependency rows).
 PACKAGES = [
     ("NIO", "swift-nio"), ("_NIO", "swift-nio"), ("CNIO", "swift-nio"), ("NIOSSL", "swift-nio-ssl"),
@@ -28,7 +29,7 @@ PACKAGES = [
     ("AsyncHTTPClient", "async-http-client"), ("CAsyncHTTPClient", "async-http-client"),
     ("HummingbirdBcrypt", "hummingbird-auth"), ("HummingbirdAuth", "hummingbird-auth"), ("CBcrypt", "hummingbird-auth"),
     ("Hummingbird", "hummingbird"), ("HummingbirdCore", "hummingbird"), ("HummingbirdRouter", "hummingbird"),
-    ("Yams", "Yams"), ("CYaml", "Yams (libyaml)"), ("ArgumentParser", "swift-argument-parser"),
+    ("ArgumentParser", "swift-argument-parser"),
     ("Logging", "swift-log"), ("ServiceLifecycle", "swift-service-lifecycle"), ("UnixSignals", "swift-service-lifecycle"),
     ("HTTPTypes", "swift-http-types"), ("Atomics", "swift-atomics"), ("_AtomicsShims", "swift-atomics"),
     ("Algorithms", "swift-algorithms"), ("AsyncAlgorithms", "swift-async-algorithms"),
@@ -55,6 +56,8 @@ def origin(path):
             return "ICU data (_FoundationICU)" if "packaged_data" in member else "ICU code (_FoundationICU)"
         if library.startswith("libswift") or library in ("libBlocksRuntime", "libdispatch"):
             return "Swift runtime and stdlib (" + library + ")"
+        if library == "libyaml":
+            return "libyaml (static, libyaml-dev)"
         return library
     module = re.search(r"/(?:release|debug)/([^/]+)\.build/", path)
     if module:
