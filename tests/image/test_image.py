@@ -26,9 +26,10 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD_SCRIPT = ROOT / "scripts" / "build-image.sh"
-# Issue 21's target, 15 MiB, is the bound; reached: 11.9 MiB (zstd -19 by the CLI, see scripts/build-image.sh). It got there by linking no full Foundation (every module imports FoundationEssentials; YAML is parsed by
-# YAMLDocument over libyaml instead of Yams; Hummingbird without its FullFoundation trait), which took ICU's 34 MB of
-# data out of the binary. README "Container image" has the figures; scripts/image/size-report.py the breakdown.
+# Issue 21's target, 15 MiB, is the bound; reached: 11.9 MiB (zstd -19 by the CLI, see scripts/build-image.sh). It
+# got there by linking no full Foundation (every module imports FoundationEssentials; YAML is parsed by YAMLDocument
+# over libyaml instead of Yams; Hummingbird without its FullFoundation trait), which took ICU's 34 MB of data out of
+# the binary. README "Container image" has the figures; scripts/image/size-report.py the breakdown.
 MAX_COMPRESSED_BYTES = 15 * 1024 * 1024
 # scripts/build-image.sh compresses with zstd (see there why); the zstd CLI decompresses (scripts/install-deps.sh).
 LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd"
