@@ -156,6 +156,7 @@ fuzzer aws-responses AWSCore AWSSigV4 -- Fuzz/Targets/AWSResponsesFuzz.swift "${
 fuzzer config-loader ConfigFile YAMLDocument yaml -- Fuzz/Targets/ConfigLoaderFuzz.swift
 fuzzer java-pattern ConfigFile YAMLDocument yaml -- Fuzz/Targets/JavaPatternFuzz.swift
 fuzzer http-inputs Exposition AWSCore AWSSigV4 -- Fuzz/Targets/HTTPInputsFuzz.swift Sources/ExporterServer/MetricsRequest.swift \
+  Sources/ExporterServer/PercentDecoding.swift \
   Sources/ExporterServer/StatusFormat.swift Sources/ExporterServer/HTMLText.swift
 echo "fuzz: targets built in $(($(date +%s) - build_start)) s"
 [ "$build_only" -eq 0 ] || exit 0

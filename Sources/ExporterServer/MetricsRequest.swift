@@ -35,28 +35,6 @@ struct MetricsRequest: Sendable, Equatable {
     /// spaces) when an escape is malformed or the bytes are not UTF-8, as `removingPercentEncoding` left it.
     private static func decode(_ text: Substring) -> String {
         let spaced = String(decoding: text.utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(spaced.utf8.count)
-        var iterator = spaced.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                return spaced
-            }
-            bytes.append(high << 4 | low)
-        }
-        return String(validating: bytes, as: UTF8.self) ?? spaced
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        return PercentDecoding.bytes(spaced.utf8).flatMap { String(validating: $0, as: UTF8.self) } ?? spaced
     }
 }

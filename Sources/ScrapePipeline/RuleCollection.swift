@@ -42,23 +42,9 @@ struct RuleCollection {
         if context.planned.rule.useGetMetricData {
             guard !statistics.isEmpty else { return result }
             let fetcher = MetricDataFetcher(context: context, range: round.range)
-            countStoreAnswers(
-                read.answeredCount,
-                of: found.sets.count,
-                pending: read.pending.count,
-                fetcher,
-                in: &result
-            )
             await collect(read, listed: found.sets.count, with: fetcher, round: round, into: &result)
         } else {
             let fetcher = StatisticsFetcher(context: context, range: round.range)
-            countStoreAnswers(
-                read.answeredCount,
-                of: found.sets.count,
-                pending: read.pending.count,
-                fetcher,
-                in: &result
-            )
             await collect(read, listed: found.sets.count, with: fetcher, round: round, into: &result)
         }
         round.prune()
@@ -74,6 +60,7 @@ struct RuleCollection {
         round: StoreRound,
         into result: inout RuleResult
     ) async {
+        countStoreAnswers(read.answeredCount, of: listed, pending: read.pending.count, fetcher, in: &result)
         if let covered = read.covered {
             result.sets = covered.exported
             result.setsVersion = covered.version
