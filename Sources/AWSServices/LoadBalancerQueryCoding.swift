@@ -31,11 +31,14 @@ enum LoadBalancerQueryCoding {
 
     static func tagDescriptions(_ result: AWSXMLElement, key: String) -> [String: [AWSTag]] {
         var tags: [String: [AWSTag]] = [:]
+        // The load balancers of a page mostly carry the same tag keys (and often values): one string each, not one
+        // per load balancer, for as long as the tag cache keeps them.
+        var strings = StringPool()
         for description in result.members("TagDescriptions") {
             guard let name = description.string(key) else { continue }
             tags[name] = description.members("Tags").compactMap { tag in
                 guard let tagKey = tag.string("Key") else { return nil }
-                return AWSTag(key: tagKey, value: tag.string("Value") ?? "")
+                return AWSTag(key: strings.intern(tagKey), value: strings.intern(tag.string("Value") ?? ""))
             }
         }
         return tags

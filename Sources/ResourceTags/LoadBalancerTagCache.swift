@@ -300,6 +300,7 @@ public final class LoadBalancerTagCache: Sendable {
             describe: describe
         )
         var records: [String: LoadBalancerRecord] = [:]
+        records.reserveCapacity(walk.resources.count)
         for resource in walk.resources {
             guard let made = record(resource, walk.tags.tags),
                 !walk.tags.deleted.contains(made.arn ?? made.name)

@@ -197,6 +197,7 @@ struct FamilyBuilder {
         for statistic in statistics {
             let name = planned.baseName + MetricNaming.statisticSuffix(statistic)
             var samples: [Sample] = []
+            samples.reserveCapacity(data.count)
             for (set, labels) in zip(data, labelsBySet) {
                 guard let value = set[statistic] else { continue }
                 let timestamp = rule.setTimestamp ? set.timestamp.flatMap(CheckedTime.epochMilliseconds) : nil

@@ -41,6 +41,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTuning.apply(environment: ProcessInfo.processInfo.environment)
         let logger = logging.bootstrap()
         let address: ListenAddress
         if let port {
