@@ -50,6 +50,8 @@ install_deps() {
   [[ -x /usr/bin/prometheus ]] || command -v prometheus >/dev/null || pkgs+=(prometheus)
   command -v curl >/dev/null || pkgs+=(curl)
   command -v python3 >/dev/null || pkgs+=(python3)
+  # The exporter parses YAML with the system's libyaml: its header is needed to build.
+  [[ -e /usr/include/yaml.h ]] || pkgs+=(libyaml-dev)
   if [[ ${#pkgs[@]} -gt 0 ]]; then
     log "apt-get install ${pkgs[*]}"
     as_root apt-get update -qq
@@ -91,6 +93,8 @@ if [[ "$exporter" == "$default_exporter" ]]; then
   command -v swift >/dev/null || {
     log "swift is not installed: install a Swift 6 toolchain (swift.org), or try --exporter tests/e2e/fake_exporter.py"
     exit 1; }
+  [[ -e /usr/include/yaml.h ]] || {
+    log "libyaml-dev is needed to build the exporter (run without --no-install, or apt-get install libyaml-dev)"; exit 1; }
   log "swift build --product cloudwatch-tag-exporter"
   (cd "$repo" && swift build --product cloudwatch-tag-exporter)
 fi
