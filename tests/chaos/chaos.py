@@ -14,8 +14,8 @@ Scenarios, each bounded in time, each printing its figures:
   reloads      100 concurrent scrapes with a SIGHUP reload every 100 ms for 30 s: no crash, no failed scrape, no
                series lost, no growth of open files.
   soak         scrapes back to back, at most four a second, for 150 s (by default; a scrape against moto takes about
-               a second, so about as many scrapes as the 5-minute run at one a second made, in half the suite's
-               time): resident memory settles (start, peak, end printed).
+               a second, so about 130 scrapes, half what the 5-minute run made in twice the suite's time; RSS
+               settles within the first third either way): resident memory settles (start, peak, end printed).
 
 Only loopback addresses are used. Exits non-zero when any scenario fails, and ends with `N passed, N failed`.
 """
