@@ -26,7 +26,11 @@ import Testing
         return (samples.filter { $0.labels.contains { $0.name == "service" } }.count, samples.count)
     }
 
-    @Test func theFirstScrapeWaitsForTheFirstTagRefreshAndIsLabelled() async throws {
+    /// A first scrape started with the load balancer listing and the deadline both held, returned once every set
+    /// is fetched: from then on the scrape waits only for tags (or its deadline).
+    static func firstScrapeWithItsDataIn() async throws -> (
+        harness: CollectorHarness, scrape: Task<Scrape, Never>, listing: Gate, deadline: Gate
+    ) {
         let listing = Gate()
         let deadline = Gate()
         let harness = try CollectorHarness(
@@ -35,8 +39,13 @@ import Testing
             deadlineGate: deadline
         )
         let scrape = Task { await harness.scrape(deadline: .now.advanced(by: .seconds(3_600))) }
-        // The data is in (every set fetched) while the listing is still held: the scrape waits only for tags.
         while harness.aws.recorded.getMetricStatistics.count < Self.fleet.count { await Task.yield() }
+        return (harness, scrape, listing, deadline)
+    }
+
+    @Test func theFirstScrapeWaitsForTheFirstTagRefreshAndIsLabelled() async throws {
+        let (_, scrape, listing, _) = try await Self.firstScrapeWithItsDataIn()
+        // The data is in (every set fetched) while the listing is still held: the scrape waits only for tags.
         listing.open()
         let result = await scrape.value
         #expect(Self.labelled(result) == (45, 45))
@@ -44,15 +53,7 @@ import Testing
     }
 
     @Test func whenTheDeadlineComesFirstTheDataGoesOutUnlabelledAndLaterScrapesDoNotWait() async throws {
-        let listing = Gate()
-        let deadline = Gate()
-        let harness = try CollectorHarness(
-            LoadBalancerTagLabelTests.classicRule,
-            aws: Self.aws(listing),
-            deadlineGate: deadline
-        )
-        let first = Task { await harness.scrape(deadline: .now.advanced(by: .seconds(3_600))) }
-        while harness.aws.recorded.getMetricStatistics.count < Self.fleet.count { await Task.yield() }
+        let (harness, first, listing, deadline) = try await Self.firstScrapeWithItsDataIn()
         deadline.open()
         let answered = await first.value
         // Every series, none labelled: tags are decoration, the data is not.
