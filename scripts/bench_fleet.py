@@ -148,6 +148,16 @@ def repeated(exporter, fake, scrapes, want_fetch, timeout_seconds):
     return walls, cpus, pages
 
 
+def measure(exporter, fake, args, label, misses):
+    """`args.scrapes` hits (or misses) reported on one line; returns the exporter's peak RSS in MiB."""
+    walls, cpus, pages = repeated(exporter, fake, args.scrapes, misses, None)
+    peak = peak_rss_mib(exporter.process.pid)
+    report(f"  {label}: wall median {median(walls):.3f} s, CPU median {median(cpus):.3f} s "
+           f"(min {min(cpus, default=0):.3f}, max {max(cpus, default=0):.3f}), "
+           f"{median(pages):.0f} ListMetrics pages; peak RSS {peak:.0f} MiB")
+    return peak
+
+
 def first_scrape(exporter, fake, timeout_seconds, expected, started):
     """The first scrape after start-up, then scrapes until every sample is labelled (or 5 minutes)."""
     body, wall, cpu = scrape(exporter, timeout_seconds)
@@ -227,34 +237,18 @@ def case_gmd(load_balancers, args):
                    f"({100 * good / max(1, total):.0f} %); all labelled "
                    + (f"{all_labelled:.1f} s after start" if all_labelled is not None else "not within 5 minutes")
                    + f"; fake CPU {fake.cpu_seconds() - fake_cpu:.1f} s")
-            walls, cpus, pages = repeated(exporter, fake, args.scrapes, False, None)
-            report(f"  hit, ListMetrics cache off: wall median {median(walls):.2f} s, CPU median {median(cpus):.3f} s "
-                   f"(min {min(cpus, default=0):.3f}, max {max(cpus, default=0):.3f}), "
-                   f"{median(pages):.0f} ListMetrics pages; peak RSS {peak_rss_mib(exporter.process.pid):.0f} MiB")
-            rss.append(peak_rss_mib(exporter.process.pid))
+            rss.append(measure(exporter, fake, args, "hit, ListMetrics cache off", misses=False))
         finally:
             exporter.stop()
-        # 2. Hits with the ListMetrics cache on.
-        exporter = conftest.Exporter(config(True, 60, 300), environment(fake)).wait_ready()
-        try:
-            scrape(exporter)
-            walls, cpus, _ = repeated(exporter, fake, args.scrapes, False, None)
-            report(f"  hit, ListMetrics cache on: wall median {median(walls):.3f} s, CPU median {median(cpus):.3f} s "
-                   f"(min {min(cpus, default=0):.3f}, max {max(cpus, default=0):.3f}); "
-                   f"peak RSS {peak_rss_mib(exporter.process.pid):.0f} MiB")
-            rss.append(peak_rss_mib(exporter.process.pid))
-        finally:
-            exporter.stop()
-        # 3. Misses (period 10 s), ListMetrics cache on.
-        exporter = conftest.Exporter(config(True, 10, 300), environment(fake)).wait_ready()
-        try:
-            scrape(exporter)
-            walls, cpus, _ = repeated(exporter, fake, args.scrapes, True, None)
-            report(f"  miss (GetMetricData, cache on): wall median {median(walls):.2f} s, CPU median "
-                   f"{median(cpus):.3f} s; peak RSS {peak_rss_mib(exporter.process.pid):.0f} MiB")
-            rss.append(peak_rss_mib(exporter.process.pid))
-        finally:
-            exporter.stop()
+        # 2. Hits with the ListMetrics cache on; 3. misses (period 10 s), ListMetrics cache on.
+        for cfg, label, misses in [(config(True, 60, 300), "hit, ListMetrics cache on", False),
+                                   (config(True, 10, 300), "miss (GetMetricData, cache on)", True)]:
+            exporter = conftest.Exporter(cfg, environment(fake)).wait_ready()
+            try:
+                scrape(exporter)  # fills the store (and the ListMetrics cache)
+                rss.append(measure(exporter, fake, args, label, misses))
+            finally:
+                exporter.stop()
         report(f"  peak RSS (largest of the three exporters): {max(rss):.0f} MiB; fake CPU {fake.cpu_seconds():.1f} s "
                "in all")
     finally:
