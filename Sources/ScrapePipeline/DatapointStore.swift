@@ -89,6 +89,11 @@ public final class DatapointStore: Sendable {
         entries.withLock { $0.values.reduce(0) { $0 + $1.series.reduce(0) { $0 + ($1?.points.count ?? 0) } } }
     }
 
+    /// The sets `rule`'s entries are aligned to: its last listing.
+    func listedSets(rule key: RuleID) -> [[MetricDimension]] {
+        entries.withLock { $0[key]?.sets ?? [] }
+    }
+
     private static func nextVersion() -> UInt64 { versions.add(1, ordering: .relaxed).newValue }
 
     /// The time range a fetch at `now` asks for: the window start to `now − settle`, capped at what one

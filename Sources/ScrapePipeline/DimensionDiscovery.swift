@@ -24,6 +24,9 @@ struct DimensionDiscovery {
     let cacheTTLSeconds: Int
     /// The scrape's wall-clock time.
     let now: Date
+    /// The sets the rule's previous listing kept (the datapoint store's alignment): equal sets of this listing are
+    /// those arrays, not new copies.
+    var previousListing: [[MetricDimension]] = []
 
     func run() async throws -> Found {
         let planned = context.planned
@@ -77,6 +80,7 @@ struct DimensionDiscovery {
         var tally = Tally()
         // A dimension set listed twice (moto does this) would be requested, and billed, twice.
         var seen = ListedSets()
+        var previous = PreviousListing(previousListing)
         try await context.forEachPage("ListMetrics") { token in
             let input = ListMetricsInput(
                 namespace: rule.awsNamespace,
@@ -90,7 +94,9 @@ struct DimensionDiscovery {
             return (page, page.nextToken)
         } consume: { page in
             context.metrics.cloudWatchRequest(.listMetrics, namespace: rule.awsNamespace)
-            for dimensions in page.metrics.map(\.dimensions) where seen.insert(dimensions) {
+            for metric in page.metrics {
+                let dimensions = previous.shared(metric.dimensions)
+                guard seen.insert(dimensions) else { continue }
                 let rejection = matcher.rejection(of: dimensions, taggedResourceIds: taggedResourceIds)
                 tally.count(rejection)
                 if rejection == nil { sets.append(dimensions) }

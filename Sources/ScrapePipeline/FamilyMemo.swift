@@ -8,7 +8,14 @@ final class FamilyMemo: Sendable {
 
     /// The family built from what `key` stands for, built again (by `build`) only when the key changed.
     func family(key: [String], build: () -> MetricFamily) -> MetricFamily {
-        if let kept = memo.withLock({ $0 }), kept.key == key { return kept.family }
+        let kept = memo.withLock { memo -> MetricFamily? in
+            if let memo, memo.key == key { return memo.family }
+            // Let go of before the new one is built: the old family and its text would otherwise be held beside
+            // the new ones at the scrape's peak.
+            memo = nil
+            return nil
+        }
+        if let kept { return kept }
         var family = build()
         // The same family until the key changes: its text is kept too.
         family.rendered = RenderedFamily()

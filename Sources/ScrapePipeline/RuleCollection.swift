@@ -26,7 +26,8 @@ struct RuleCollection {
                 context: context,
                 cache: listMetricsCache,
                 cacheTTLSeconds: listMetricsCacheTTL,
-                now: scrapeTime
+                now: scrapeTime,
+                previousListing: store.listedSets(rule: context.planned.id)
             ).run()
         } catch {
             record(error, in: &result)

@@ -34,9 +34,15 @@ final class RuleFamiliesMemo: Sendable {
             entries.withLock { _ = $0.removeValue(forKey: rule) }
             return build()
         }
-        if let kept = entries.withLock({ $0[rule] }), kept.version == version, kept.stamp == stamp {
-            return kept.families
+        let kept = entries.withLock { entries -> [MetricFamily]? in
+            guard let entry = entries[rule] else { return nil }
+            if entry.version == version, entry.stamp == stamp { return entry.families }
+            // Let go of before the new families are built: the old ones and their text would otherwise be held
+            // beside the new ones at the scrape's peak.
+            entries[rule] = nil
+            return nil
         }
+        if let kept { return kept }
         var families = build()
         for index in families.indices { families[index].rendered = RenderedFamily() }
         let entry = Entry(version: version, stamp: stamp, families: families)
