@@ -81,6 +81,10 @@ struct DimensionDiscovery {
         // A dimension set listed twice (moto does this) would be requested, and billed, twice.
         var seen = ListedSets()
         var previous = PreviousListing(previousListing)
+        // The pages' own strings are let go of together, when the listing is done: freed page by page, between the
+        // next pages' allocations, they made glibc consolidate its small-chunk bins again and again (profiled:
+        // malloc_consolidate from 2 % to 9 % of a 100,000-series scrape answered from the store).
+        var decodedPages: [[CloudWatchMetric]] = []
         try await context.forEachPage("ListMetrics") { token in
             let input = ListMetricsInput(
                 namespace: rule.awsNamespace,
@@ -94,6 +98,7 @@ struct DimensionDiscovery {
             return (page, page.nextToken)
         } consume: { page in
             context.metrics.cloudWatchRequest(.listMetrics, namespace: rule.awsNamespace)
+            decodedPages.append(page.metrics)
             for metric in page.metrics {
                 let dimensions = previous.shared(metric.dimensions)
                 guard seen.insert(dimensions) else { continue }
@@ -102,6 +107,7 @@ struct DimensionDiscovery {
                 if rejection == nil { sets.append(dimensions) }
             }
         }
+        withExtendedLifetime(decodedPages) {}
         return (sets, tally.discovery)
     }
 
