@@ -79,7 +79,6 @@ struct DimensionDiscovery {
         var sets: [[MetricDimension]] = []
         var tally = Tally()
         // A dimension set listed twice (moto does this) would be requested, and billed, twice.
-        var seen = ListedSets()
         var previous = PreviousListing(previousListing)
         // The pages' own strings are let go of together, when the listing is done: freed page by page, between the
         // next pages' allocations, they made glibc consolidate its small-chunk bins again and again (profiled:
@@ -100,8 +99,7 @@ struct DimensionDiscovery {
             context.metrics.cloudWatchRequest(.listMetrics, namespace: rule.awsNamespace)
             decodedPages.append(page.metrics)
             for metric in page.metrics {
-                let dimensions = previous.shared(metric.dimensions)
-                guard seen.insert(dimensions) else { continue }
+                guard let dimensions = previous.admit(metric.dimensions) else { continue }
                 let rejection = matcher.rejection(of: dimensions, taggedResourceIds: taggedResourceIds)
                 tally.count(rejection)
                 if rejection == nil { sets.append(dimensions) }
