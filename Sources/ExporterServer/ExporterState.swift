@@ -29,6 +29,10 @@ public final class ExporterState: Sendable {
     /// When the process started (the wall clock), for the status page.
     public let startTime: Date
 
+    /// Called once a scrape's collection is over, before its families are built (the server returns the freed pages
+    /// of the collection's answers to the system here).
+    private let afterCollection: @Sendable () -> Void
+
     /// How long a shared collection may run past the deadline of the request that started it.
     public static let collectionOverrun: Duration = .seconds(30)
 
@@ -36,15 +40,19 @@ public final class ExporterState: Sendable {
     /// - Parameters:
     ///   - warnings: The warnings of the config read at start-up.
     ///   - sleep: Waits for deadlines; tests pass one they control.
+    ///   - afterCollection: Called once a scrape's collection (and the first tag refresh it waits for) is over,
+    ///     before the families are built.
     public init(
         initial: ExporterRuntime,
         configPath: String,
         factory: RuntimeFactory,
         warnings: [ConfigDiagnostic] = [],
         now: Date = Date(),
-        sleep: @escaping DeadlineSleep = DeadlineClock.continuous
+        sleep: @escaping DeadlineSleep = DeadlineClock.continuous,
+        afterCollection: @escaping @Sendable () -> Void = {}
     ) {
         self.runtime = Mutex(initial)
+        self.afterCollection = afterCollection
         self.configPath = configPath
         self.factory = factory
         self.startTime = now
@@ -140,6 +148,7 @@ public final class ExporterState: Sendable {
             result = collector.storedResult()
         }
         await collector.awaitFirstTags(until: deadline)
+        afterCollection()
         var families = collector.families(result, duration: started.duration(to: .now))
         families.append(BuildInfo.family)
         families += factory.metrics.families()

@@ -77,7 +77,8 @@ struct Serve: AsyncParsableCommand {
                 initial: try await factory.make(config: loaded.config, previous: nil),
                 configPath: path,
                 factory: factory,
-                warnings: loaded.warnings
+                warnings: loaded.warnings,
+                afterCollection: MemoryTuning.releaseFreePages
             )
         } catch {
             // The transport, if one was built, went with the runtime that was not: it shuts itself down.

@@ -55,6 +55,13 @@ import Testing
           tag_labels: {enabled: false}
         """
 
+    /// Counts the calls of the state's after-collection hook.
+    final class Calls: Sendable {
+        private let count = Atomic<Int>(0)
+        func record() { count.add(1, ordering: .relaxed) }
+        var value: Int { count.load(ordering: .relaxed) }
+    }
+
     static func waitUntil(_ condition: () -> Bool) async {
         while !condition() { await Task.yield() }
     }
@@ -73,11 +80,13 @@ import Testing
             logger: Logger(label: "test")
         )
         let config = try ConfigLoader.parse(yaml: Self.config, file: "shared.yml").config
+        let afterCollection = Calls()
         let state = ExporterState(
             initial: try await factory.make(config: config, previous: nil),
             configPath: "shared.yml",
             factory: factory,
-            sleep: deadlines.sleep
+            sleep: deadlines.sleep,
+            afterCollection: afterCollection.record
         )
         let collector = state.current.collector
         let patient = Task { await state.scrape(deadline: .now.advanced(by: .seconds(3_000))) }
@@ -93,6 +102,8 @@ import Testing
         #expect(Self.value(lateFamilies, "cloudwatch_exporter_scrape_error") == 1)
         #expect(transport.requests == 1)
         #expect(collector.statusBoard.status(of: collector.plan.rules[0].id) == nil)
+        // Each request's own end of the collection (the memory hook runs once per request, before its families).
+        #expect(afterCollection.value == 1)
         transport.gate.open()
         let families = await patient.value
         #expect(Self.value(families, "aws_elb_request_count_sum") == 5)
@@ -103,6 +114,7 @@ import Testing
         let again = await state.scrape(deadline: .now.advanced(by: .seconds(2_000)))
         #expect(Self.value(again, "aws_elb_request_count_sum") == 5)
         #expect(transport.requests == 1)
+        #expect(afterCollection.value == 3)
     }
 
     @Test func aShutdownAnswersWaitingRequestsAtOnceFromTheStore() async throws {
