@@ -25,12 +25,21 @@ private func checkStreamedMetricData(_ bytes: [UInt8]) {
     if streamed != tree { fatalError("GetMetricData: the streamed decoder and the tree decoder disagree") }
 }
 
-/// The ListMetrics page decoded as it is read (names repeated in a page kept once) must equal the tree decoder's
-/// answer on the same bytes, or fail where that fails; a difference is a finding.
+/// The ListMetrics page decoded as it is read (names repeated in a page kept once, sets equal to known ones taken
+/// from them) must equal the tree decoder's answer on the same bytes, or fail where that fails, whatever sets are
+/// known: none, the page's own (every set reused), or those of a fixed listing; a difference is a finding.
 private func checkStreamedListMetrics(_ bytes: [UInt8]) {
-    let streamed = try? CloudWatchJSONCoding.listMetricsOutput(bytes: bytes)
     let tree = (try? JSONValue.parse(bytes)).flatMap { try? CloudWatchJSONCoding.listMetricsOutput($0) }
-    if streamed != tree { fatalError("ListMetrics: the streamed decoder and the tree decoder disagree") }
+    let known: [KnownDimensionSets?] = [
+        nil, KnownDimensionSets(tree?.metrics.map(\.dimensions) ?? []),
+        KnownDimensionSets(
+            [[], [MetricDimension(name: "LoadBalancer", value: "app/a/1")], [MetricDimension(name: "Name", value: "")]]
+        ),
+    ]
+    for knownSets in known {
+        let streamed = try? CloudWatchJSONCoding.listMetricsOutput(bytes: bytes, knownSets: knownSets)
+        if streamed != tree { fatalError("ListMetrics: the streamed decoder and the tree decoder disagree") }
+    }
 }
 
 /// Every Query decoder, on the `<ActionResult>` element as AWSServiceCaller hands it over (or the root).

@@ -70,6 +70,41 @@ public struct JSONReader {
         try parser.parseValue(depth: depth)
     }
 
+    /// Reads the next value when it is a string whose text is exactly `expected`, written without escapes, and
+    /// returns `true`; otherwise reads nothing and returns `false` (the caller then reads the value as usual). A
+    /// caller that holds the string already takes it instead of a new copy: no allocation and no decoding.
+    ///
+    /// Byte equality with `expected`'s UTF-8 is equality of the decoded text: Swift strings are valid UTF-8, and
+    /// bytes without escapes or control characters decode to themselves.
+    public mutating func readString(ifEqualTo expected: String) -> Bool {
+        guard peek() == UInt8(ascii: "\"") else { return false }
+        let start = parser.index + 1
+        let bytes = parser.bytes
+        let equal =
+            expected.utf8.withContiguousStorageIfAvailable { Self.quoted(bytes, from: start, equal: $0) }
+            ?? Array(expected.utf8).withUnsafeBufferPointer { Self.quoted(bytes, from: start, equal: $0) }
+        guard equal else { return false }
+        parser.index = start + expected.utf8.count + 1
+        return true
+    }
+
+    /// Whether `bytes` from `start` hold exactly `text` and then the closing quote.
+    private static func quoted(_ bytes: [UInt8], from start: Int, equal text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let end = start + text.count
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return false }
+        return bytes.withUnsafeBufferPointer { all in
+            // The text itself has no quote, backslash or control character in the document's bytes when it is equal
+            // to a string without them; one with them (it can only match escaped) is never equal here.
+            for offset in 0..<text.count {
+                let byte = all[start + offset]
+                if byte != text[offset] || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
     /// Checks that only white space is left.
     /// - Throws: ``JSONParseError`` when anything else follows.
     public mutating func finish() throws(JSONParseError) {

@@ -4,6 +4,12 @@ public import AWSServices
 public protocol CloudWatchAPI: Sendable {
     /// One page of ListMetrics.
     func listMetrics(_ input: ListMetricsInput, deadline: ContinuousClock.Instant?) async throws -> ListMetricsOutput
+    /// One page of ListMetrics whose sets equal to `knownSets`' are those arrays (see ``KnownDimensionSets``).
+    func listMetrics(
+        _ input: ListMetricsInput,
+        deadline: ContinuousClock.Instant?,
+        knownSets: KnownDimensionSets?
+    ) async throws -> ListMetricsOutput
     /// One GetMetricStatistics call.
     func getMetricStatistics(
         _ input: GetMetricStatisticsInput,
@@ -49,6 +55,17 @@ public protocol LoadBalancerV2API: Sendable {
 public protocol TaggingAPI: Sendable {
     /// One page of GetResources.
     func getResources(_ input: GetResourcesInput, deadline: ContinuousClock.Instant?) async throws -> GetResourcesOutput
+}
+
+extension CloudWatchAPI {
+    /// An implementation without reuse (an in-memory fake) lists as usual.
+    public func listMetrics(
+        _ input: ListMetricsInput,
+        deadline: ContinuousClock.Instant?,
+        knownSets: KnownDimensionSets?
+    ) async throws -> ListMetricsOutput {
+        try await listMetrics(input, deadline: deadline)
+    }
 }
 
 extension CloudWatchClient: CloudWatchAPI {}

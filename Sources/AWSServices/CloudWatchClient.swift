@@ -26,6 +26,17 @@ public struct CloudWatchClient: Sendable {
     public func listMetrics(_ input: ListMetricsInput, deadline: ContinuousClock.Instant?) async throws
         -> ListMetricsOutput
     {
+        try await listMetrics(input, deadline: deadline, knownSets: nil)
+    }
+
+    /// Fetches one ListMetrics page; with JSON, its sets equal to `knownSets`' are those arrays (Query XML is
+    /// decoded from its tree, without reuse).
+    /// - Throws: ``AWSError``.
+    public func listMetrics(
+        _ input: ListMetricsInput,
+        deadline: ContinuousClock.Instant?,
+        knownSets: KnownDimensionSets?
+    ) async throws -> ListMetricsOutput {
         switch wireProtocol {
         case .query:
             let result = try await caller.query(
@@ -42,7 +53,7 @@ public struct CloudWatchClient: Sendable {
                 body: CloudWatchJSONCoding.listMetrics(input).serialized(),
                 deadline: deadline
             ) { bytes in
-                try decoding("ListMetrics") { try CloudWatchJSONCoding.listMetricsOutput(bytes: bytes) }
+                try decoding("ListMetrics") { try CloudWatchJSONCoding.listMetricsOutput(bytes: bytes, knownSets: knownSets) }
             }
         }
     }

@@ -165,69 +165,36 @@ package enum CloudWatchJSONCoding {
         }
     }
 
-    /// A ListMetrics page decoded as it is read (``JSONReader``), without its tree; the repeated namespace, metric
-    /// and dimension names of a page are kept once each (a 500-metric page names `LoadBalancer` 500 times). Anything
-    /// but the expected shape is decoded again from the tree by ``listMetricsOutput(_:)``, so every page decodes,
-    /// or fails, exactly as it does there.
-    package static func listMetricsOutput(bytes: [UInt8]) throws -> ListMetricsOutput {
-        if let output = try? streamedListMetricsOutput(bytes) { return output }
+    /// A ListMetrics page decoded as it is read (``JSONReader``, ``ListedMetricDecoder``), without its tree: names
+    /// repeated in a page are kept once each, and sets equal to `knownSets`' are those arrays. Anything but the
+    /// expected shape is decoded again from the tree by ``listMetricsOutput(_:)``, so every page decodes, or fails,
+    /// exactly as it does there.
+    package static func listMetricsOutput(bytes: [UInt8], knownSets: KnownDimensionSets? = nil) throws
+        -> ListMetricsOutput
+    {
+        if let output = try? streamedListMetricsOutput(bytes, knownSets: knownSets) { return output }
         return try listMetricsOutput(JSONValue.parse(bytes))
     }
 
-    private static func streamedListMetricsOutput(_ bytes: [UInt8]) throws -> ListMetricsOutput {
+    private static func streamedListMetricsOutput(_ bytes: [UInt8], knownSets: KnownDimensionSets?) throws
+        -> ListMetricsOutput
+    {
         var reader = JSONReader(bytes)
         var metrics: [CloudWatchMetric] = []
         var nextToken: JSONValue?
-        var names = StringPool()
+        var decoder = ListedMetricDecoder(knownSets: knownSets)
         try reader.readObject { key, reader in
             switch key {
             case "Metrics":
                 metrics = []
-                try readList(&reader) { reader in metrics.append(try listedMetric(&reader, names: &names)) }
+                try readList(&reader) { reader in metrics.append(try decoder.metric(&reader)) }
             case "NextToken": nextToken = try reader.readValue()
             default: _ = try reader.readValue()
             }
         }
         try reader.finish()
+        decoder.finish()
         return ListMetricsOutput(metrics: metrics, nextToken: token(nextToken))
-    }
-
-    private static func listedMetric(_ reader: inout JSONReader, names: inout StringPool) throws -> CloudWatchMetric {
-        var namespace: String?
-        var metricName: String?
-        var dimensions: [MetricDimension] = []
-        try reader.readObject { key, reader in
-            switch key {
-            case "Namespace":
-                guard let value = try reader.readValue().stringValue else { throw UnexpectedShape() }
-                namespace = names.intern(value)
-            case "MetricName":
-                guard let value = try reader.readValue().stringValue else { throw UnexpectedShape() }
-                metricName = names.intern(value)
-            case "Dimensions":
-                dimensions = []
-                try readList(&reader) { reader in
-                    var name: String?
-                    var value = ""
-                    try reader.readObject { key, reader in
-                        switch key {
-                        case "Name":
-                            guard let text = try reader.readValue().stringValue else { throw UnexpectedShape() }
-                            name = names.intern(text)
-                        case "Value":
-                            // The tree decoder reads a non-string value as "".
-                            value = try reader.readValue().stringValue ?? ""
-                        default: _ = try reader.readValue()
-                        }
-                    }
-                    guard let name else { throw UnexpectedShape() }
-                    dimensions.append(MetricDimension(name: name, value: value))
-                }
-            default: _ = try reader.readValue()
-            }
-        }
-        guard let namespace, let metricName else { throw UnexpectedShape() }
-        return CloudWatchMetric(namespace: namespace, metricName: metricName, dimensions: dimensions)
     }
 
     package static func listMetricsOutput(_ body: JSONValue) throws -> ListMetricsOutput {
@@ -278,7 +245,8 @@ package enum CloudWatchJSONCoding {
         return try getMetricDataOutput(JSONValue.parse(bytes))
     }
 
-    private struct UnexpectedShape: Error {}
+    /// A page the streamed decoders leave to the tree decoder.
+    struct UnexpectedShape: Error {}
 
     private static func streamedMetricDataOutput(_ bytes: [UInt8]) throws -> GetMetricDataOutput {
         var reader = JSONReader(bytes)
@@ -345,7 +313,7 @@ package enum CloudWatchJSONCoding {
     }
 
     /// A list member as ``DecodingFailure/list(_:_:)`` reads one: `null` is empty, anything else must be a list.
-    private static func readList(_ reader: inout JSONReader, _ element: (inout JSONReader) throws -> Void) throws {
+    static func readList(_ reader: inout JSONReader, _ element: (inout JSONReader) throws -> Void) throws {
         if reader.peek() == UInt8(ascii: "n") {
             guard try reader.readValue() == .null else { throw UnexpectedShape() }
             return

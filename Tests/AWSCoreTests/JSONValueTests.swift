@@ -45,3 +45,43 @@ import Testing
         #expect(try JSONValue.parse(value.serialized()) == value)
     }
 }
+
+/// ``JSONReader/readString(ifEqualTo:)`` takes a string only when its bytes are exactly the expected text.
+@Suite struct JSONReaderStringComparisonTests {
+    static func read(_ document: String, _ expected: String) throws -> (taken: Bool, rest: JSONValue) {
+        var reader = JSONReader(Array("[\(document), 1]".utf8))
+        var taken = false
+        var rest: JSONValue = .null
+        try reader.readArray { reader in
+            if reader.peek() == UInt8(ascii: "1") {
+                rest = try reader.readValue()
+            } else {
+                taken = reader.readString(ifEqualTo: expected)
+                if !taken { _ = try reader.readValue() }
+            }
+        }
+        return (taken, rest)
+    }
+
+    @Test(arguments: [
+        (#""abc""#, "abc", true), (#""""#, "", true), (#""é€""#, "é€", true),
+        (#""abc""#, "ab", false), (#""ab""#, "abc", false), (#""a\u0062c""#, "abc", false),
+        (#""a\"c""#, "a\"c", false), (#""a\\c""#, "a\\c", false), ("7", "7", false), ("null", "", false),
+        (#""abd""#, "abc", false), (#" "abc" "#, "abc", true),
+    ])
+    func takesOnlyTheExactText(document: String, expected: String, taken: Bool) throws {
+        let result = try Self.read(document, expected)
+        #expect(result.taken == taken)
+        // Taken or not, the reader is where it should be: the next element reads as 1.
+        #expect(result.rest == .number(1))
+    }
+
+    @Test func aStringRunningPastTheEndIsNotTaken() {
+        var reader = JSONReader(Array(#""abc"#.utf8))
+        let pastTheEnd = reader.readString(ifEqualTo: "abc")
+        #expect(!pastTheEnd)
+        var other = JSONReader(Array(#""abc\#u{01}""#.utf8))
+        let controlCharacter = other.readString(ifEqualTo: "abc\u{01}")
+        #expect(!controlCharacter)
+    }
+}
