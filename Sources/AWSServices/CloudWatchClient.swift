@@ -53,7 +53,9 @@ public struct CloudWatchClient: Sendable {
                 body: CloudWatchJSONCoding.listMetrics(input).serialized(),
                 deadline: deadline
             ) { bytes in
-                try decoding("ListMetrics") { try CloudWatchJSONCoding.listMetricsOutput(bytes: bytes, knownSets: knownSets) }
+                try decoding("ListMetrics") {
+                    try CloudWatchJSONCoding.listMetricsOutput(bytes: bytes, knownSets: knownSets)
+                }
             }
         }
     }

@@ -260,7 +260,8 @@ public final class CloudWatchCollector: Sendable {
             listMetricsCache: config.listMetricsCacheEnabled ? listMetricsCache : nil,
             listMetricsCacheTTL: planned.rule.listMetricsCacheTTL ?? config.globalListMetricsCacheTTL,
             scrapeTime: scrapeTime,
-            now: now
+            now: now,
+            willFetch: { [caches] in caches.forgetFamilies(of: planned.id) }
         )
     }
 

@@ -22,6 +22,12 @@ final class FamilyCaches: Sendable {
         self.logger = logger
     }
 
+    /// Lets go of the families kept for `rule`, whose sets are about to be fetched again.
+    func forgetFamilies(of rule: RuleID) { ruleFamilies.forget(rule: rule) }
+
+    /// Rules with families kept (for memory checks in tests).
+    var keptRuleFamilies: Int { ruleFamilies.ruleCount }
+
     /// The families of `result`, labelled from the targets' tag snapshots and the Kubernetes snapshot of the moment.
     func families(
         _ result: ScrapeResult,

@@ -16,6 +16,9 @@ struct RuleCollection {
     let scrapeTime: Date
     /// Stamps the rule's failures (the wall clock).
     let now: @Sendable () -> Date
+    /// Told when the store does not answer the rule whole, before anything is fetched: what was built from the
+    /// store's last answer is let go of then, not held through the fetch.
+    var willFetch: @Sendable () -> Void = {}
 
     func run() async -> RuleResult {
         var result = RuleResult()
@@ -67,6 +70,7 @@ struct RuleCollection {
             result.setsVersion = covered.version
             return
         }
+        willFetch()
         var exported = [DimensionSetData?](repeating: nil, count: listed)
         for (index, data) in read.answered { exported[index] = data }
         await fetch(read.pending, with: fetcher, round: round, listing: read.listing, into: &exported, result: &result)
