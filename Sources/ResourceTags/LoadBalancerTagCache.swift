@@ -201,7 +201,7 @@ public final class LoadBalancerTagCache: Sendable {
     }
 
     /// Classic load balancers, keyed by name.
-    private func fetchClassic(deadline: ContinuousClock.Instant?) async throws -> [String: LoadBalancerRecord] {
+    private func fetchClassic(deadline: ContinuousClock.Instant?) async throws -> LoadBalancerRecords {
         let api = classicAPI
         return try await fetch(
             service: "elb",
@@ -224,7 +224,7 @@ public final class LoadBalancerTagCache: Sendable {
     }
 
     /// ALB, NLB and GWLB, keyed by their CloudWatch `LoadBalancer` dimension value.
-    private func fetchV2(deadline: ContinuousClock.Instant?) async throws -> [String: LoadBalancerRecord] {
+    private func fetchV2(deadline: ContinuousClock.Instant?) async throws -> LoadBalancerRecords {
         let api = v2API
         return try await fetch(
             service: "elbv2",
@@ -290,7 +290,7 @@ public final class LoadBalancerTagCache: Sendable {
         page: @escaping @Sendable (String?) async throws -> (ids: [String], resources: [Resource], next: String?),
         describe: @escaping @Sendable ([String]) async throws -> [String: [AWSTag]],
         record: (Resource, [String: [AWSTag]]) -> LoadBalancerRecord?
-    ) async throws -> [String: LoadBalancerRecord] {
+    ) async throws -> LoadBalancerRecords {
         let limiter = self.limiter
         let walk = try await TagWalk.run(
             limiter: limiter,
@@ -299,13 +299,13 @@ public final class LoadBalancerTagCache: Sendable {
             page: { marker in try await limiter.withSlot(first: true) { try await page(marker) } },
             describe: describe
         )
-        var records: [String: LoadBalancerRecord] = [:]
+        var records: [LoadBalancerRecord] = []
         records.reserveCapacity(walk.resources.count)
         for resource in walk.resources {
             guard let made = record(resource, walk.tags.tags),
                 !walk.tags.deleted.contains(made.arn ?? made.name)
             else { continue }
-            records[made.dimensionValue] = made
+            records.append(made)
         }
         if !walk.tags.deleted.isEmpty {
             logger.debug(
@@ -313,6 +313,6 @@ public final class LoadBalancerTagCache: Sendable {
                 metadata: ["tags.deleted": "\(walk.tags.deleted.count)"]
             )
         }
-        return records
+        return LoadBalancerRecords(records)
     }
 }

@@ -5,9 +5,9 @@ import Synchronization
 /// What the tag cache knows at one moment: the load balancers of each API and when each was last refreshed.
 public struct LoadBalancerTagSnapshot: Sendable {
     /// Classic load balancers by name.
-    public private(set) var classic: [String: LoadBalancerRecord] = [:]
+    public private(set) var classic = LoadBalancerRecords()
     /// ELBv2 load balancers by CloudWatch `LoadBalancer` dimension value.
-    public private(set) var v2: [String: LoadBalancerRecord] = [:]
+    public private(set) var v2 = LoadBalancerRecords()
     /// When the classic part last refreshed successfully.
     public private(set) var classicRefreshedAt: Date?
     /// When the ELBv2 part last refreshed successfully.
@@ -64,11 +64,7 @@ public struct LoadBalancerTagSnapshot: Sendable {
     }
 
     /// Replaces one API's part with a complete refresh.
-    public mutating func replace(
-        _ kind: LoadBalancerAPIKind,
-        with records: [String: LoadBalancerRecord],
-        refreshedAt: Date
-    ) {
+    public mutating func replace(_ kind: LoadBalancerAPIKind, with records: LoadBalancerRecords, refreshedAt: Date) {
         version = Self.versions.add(1, ordering: .relaxed).newValue
         switch kind {
         case .classic:
@@ -86,6 +82,15 @@ public struct LoadBalancerTagSnapshot: Sendable {
         }
     }
 
+    /// Replaces one API's part with a complete refresh given as records by dimension value.
+    public mutating func replace(
+        _ kind: LoadBalancerAPIKind,
+        with records: [String: LoadBalancerRecord],
+        refreshedAt: Date
+    ) {
+        replace(kind, with: LoadBalancerRecords(Array(records.values)), refreshedAt: refreshedAt)
+    }
+
     /// Replaces the target group part with a complete refresh.
     public mutating func replaceTargetGroups(_ records: [String: TargetGroupRecord], refreshedAt: Date) {
         version = Self.versions.add(1, ordering: .relaxed).newValue
@@ -95,8 +100,7 @@ public struct LoadBalancerTagSnapshot: Sendable {
 
     /// Every load balancer, classic first, each group sorted by dimension value.
     public var allRecords: [LoadBalancerRecord] {
-        classic.values.sorted { $0.dimensionValue < $1.dimensionValue }
-            + v2.values.sorted { $0.dimensionValue < $1.dimensionValue }
+        classic.values + v2.values
     }
 
     /// Whether the namespace's load balancers come from the classic API, ELBv2, or neither.
