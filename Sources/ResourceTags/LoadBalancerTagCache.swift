@@ -38,6 +38,7 @@ public final class LoadBalancerTagCache: Sendable {
     private let limiter: AsyncLimiter
     private let metrics: SelfMetrics
     private let logger: Logger
+    private let keepsDNSNames: Bool
     private let now: @Sendable () -> Date
     private let state: Mutex<State>
     private let refreshes: SharedWork<SingleWork, Void>
@@ -51,6 +52,8 @@ public final class LoadBalancerTagCache: Sendable {
     ///   - timeToLive: `tag_labels.cache_ttl_seconds`.
     ///   - concurrency: DescribeLoadBalancers and DescribeTags calls in flight at once.
     ///   - initial: The snapshot to start from (a reload keeps the tags it already knows).
+    ///   - keepsDNSNames: Whether records keep their load balancer's DNS name: only the Kubernetes API source
+    ///     matches by it, and at 50,000 load balancers the names are 4.8 MiB.
     ///   - metrics: Where failed refreshes are counted.
     ///   - now: The wall clock (refresh times).
     ///   - sleep: Waits for deadlines; tests pass one they control.
@@ -62,12 +65,14 @@ public final class LoadBalancerTagCache: Sendable {
         timeToLive: TimeInterval,
         concurrency: Int,
         initial: LoadBalancerTagSnapshot = LoadBalancerTagSnapshot(),
+        keepsDNSNames: Bool = true,
         metrics: SelfMetrics,
         now: @escaping @Sendable () -> Date = Date.init,
         sleep: @escaping DeadlineSleep = DeadlineClock.continuous,
         logger: Logger
     ) {
         self.kinds = kinds
+        self.keepsDNSNames = keepsDNSNames
         self.timeToLive = max(1, timeToLive)
         self.classicAPI = classic
         self.v2API = v2
@@ -175,7 +180,10 @@ public final class LoadBalancerTagCache: Sendable {
                     ? try await fetchClassic(deadline: deadline) : try await fetchV2(deadline: deadline)
                 refreshedAt = now()
                 count = records.count
-                state.withLock { $0.snapshot.replace(kind, with: records, refreshedAt: refreshedAt) }
+                let keepsDNSNames = self.keepsDNSNames
+                state.withLock {
+                    $0.snapshot.replace(kind, with: records, refreshedAt: refreshedAt, keptDNSNames: keepsDNSNames)
+                }
             case .targetGroups:
                 let records = try await fetchTargetGroups(deadline: deadline)
                 refreshedAt = now()
@@ -217,7 +225,7 @@ public final class LoadBalancerTagCache: Sendable {
                     dimensionValue: loadBalancer.name,
                     arn: nil,
                     tags: tags[loadBalancer.name] ?? [],
-                    dnsName: loadBalancer.dnsName
+                    dnsName: keepsDNSNames ? loadBalancer.dnsName : ""
                 )
             }
         )
@@ -243,7 +251,7 @@ public final class LoadBalancerTagCache: Sendable {
                     dimensionValue: dimensionValue,
                     arn: loadBalancer.arn,
                     tags: tags[loadBalancer.arn] ?? [],
-                    dnsName: loadBalancer.dnsName
+                    dnsName: keepsDNSNames ? loadBalancer.dnsName : ""
                 )
             }
         )

@@ -17,6 +17,8 @@ public struct LoadBalancerTagSnapshot: Sendable {
     public private(set) var targetGroups: [String: TargetGroupRecord] = [:]
     /// When the target group part last refreshed successfully.
     public private(set) var targetGroupsRefreshedAt: Date?
+    /// Whether a part was refreshed by a cache that let go of DNS names (a cache that needs them starts afresh).
+    public private(set) var lacksDNSNames = false
     /// ELBv2 load balancers by ARN (what a target group names them by).
     private var v2ByARN: [String: String] = [:]
     /// Different for every snapshot a refresh made (0 for an empty one), so what is derived from a snapshot's
@@ -64,8 +66,14 @@ public struct LoadBalancerTagSnapshot: Sendable {
     }
 
     /// Replaces one API's part with a complete refresh.
-    public mutating func replace(_ kind: LoadBalancerAPIKind, with records: LoadBalancerRecords, refreshedAt: Date) {
+    public mutating func replace(
+        _ kind: LoadBalancerAPIKind,
+        with records: LoadBalancerRecords,
+        refreshedAt: Date,
+        keptDNSNames: Bool = true
+    ) {
         version = Self.versions.add(1, ordering: .relaxed).newValue
+        if !keptDNSNames { lacksDNSNames = true }
         switch kind {
         case .classic:
             classic = records

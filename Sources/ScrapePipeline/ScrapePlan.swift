@@ -65,13 +65,17 @@ public struct ScrapePlan: Sendable {
         now: @escaping @Sendable () -> Date = Date.init,
         logger: Logger
     ) -> LoadBalancerTagCache {
-        LoadBalancerTagCache(
+        // DNS names are kept only for the Kubernetes API source; a reload that turns it on cannot start from tags
+        // kept without them.
+        let keepsDNSNames = config.kubernetes.enabled
+        return LoadBalancerTagCache(
             kinds: loadBalancerKinds[target] ?? [],
             classic: apis.elb,
             v2: apis.elbv2,
             timeToLive: TimeInterval(config.tagLabels.cacheTTLSeconds),
             concurrency: config.maxConcurrentRequestsPerRegion ?? config.maxConcurrentRequests,
-            initial: initial,
+            initial: keepsDNSNames && initial.lacksDNSNames ? LoadBalancerTagSnapshot() : initial,
+            keepsDNSNames: keepsDNSNames,
             metrics: metrics,
             now: now,
             logger: logger

@@ -130,7 +130,7 @@ struct FakeELB: ClassicLoadBalancerAPI {
         let page = Array(all.dropFirst(start).prefix(2))
         let next = start + 2 < all.count ? String(start + 2) : nil
         return ClassicLoadBalancerPage(
-            loadBalancers: page.map { ClassicLoadBalancer(name: $0, dnsName: "") },
+            loadBalancers: page.map { ClassicLoadBalancer(name: $0, dnsName: "\($0)-1.us-east-1.elb.amazonaws.com") },
             nextMarker: next
         )
     }
