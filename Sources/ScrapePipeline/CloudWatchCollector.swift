@@ -139,12 +139,14 @@ public final class CloudWatchCollector: Sendable {
                 }
             }
             var pendingRules = 0
+            let interner = DimensionSetInterner()
             for (index, planned) in plan.rules.enumerated() {
                 guard let service = servicesByTarget[planned.target], let limiter = limiters[planned.target] else {
                     continue
                 }
                 pendingRules += 1
-                let collection = ruleCollection(planned, service, limiter, deadline: deadline, at: scrapeTime)
+                var collection = ruleCollection(planned, service, limiter, deadline: deadline, at: scrapeTime)
+                collection.interner = interner
                 group.addTask { .rule(index, await collection.run()) }
             }
             if let deadline, pendingRules + pendingAccounts > 0 {

@@ -27,6 +27,8 @@ struct DimensionDiscovery {
     /// The sets the rule's previous listing kept (the datapoint store's alignment): equal sets of this listing are
     /// those arrays, not new copies.
     var previousListing: [[MetricDimension]] = []
+    /// Where sets new to the rule take the array another rule of the collection keeps for them.
+    var interner: DimensionSetInterner?
 
     func run() async throws -> Found {
         let planned = context.planned
@@ -79,7 +81,8 @@ struct DimensionDiscovery {
         var sets: [[MetricDimension]] = []
         var tally = Tally()
         // A dimension set listed twice (moto does this) would be requested, and billed, twice.
-        var previous = PreviousListing(previousListing)
+        let interner = self.interner
+        var previous = PreviousListing(previousListing, newSet: { interner?.canonical($0) ?? $0 })
         // The pages' own strings are let go of together, when the listing is done: freed page by page, between the
         // next pages' allocations, they made glibc consolidate its small-chunk bins again and again (profiled:
         // malloc_consolidate from 2 % to 9 % of a 100,000-series scrape answered from the store).

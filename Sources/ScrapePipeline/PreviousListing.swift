@@ -23,10 +23,19 @@ struct PreviousListing {
     /// Previous sets the slow path met before the fast path reached them.
     private var metEarly: Set<Int> = []
 
+    /// Gives a set the previous listing did not have the array it is to be kept as.
+    private let newSet: ([MetricDimension]) -> [MetricDimension]
+
     /// - Parameters:
     ///   - sets: The sets the rule's previous listing kept, each once.
     ///   - hash: The hash of a set on the slow path (tests pass one that collides).
-    init(_ sets: [[MetricDimension]], hash: @escaping ([MetricDimension]) -> Int = { $0.hashValue }) {
+    ///   - newSet: The array a set new to this rule is kept as (another rule's equal set).
+    init(
+        _ sets: [[MetricDimension]],
+        hash: @escaping ([MetricDimension]) -> Int = { $0.hashValue },
+        newSet: @escaping ([MetricDimension]) -> [MetricDimension] = { $0 }
+    ) {
+        self.newSet = newSet
         self.sets = sets
         self.slowPath = ListedSets(hash: hash)
         self.counts = Set(sets.map(\.count))
@@ -40,14 +49,14 @@ struct PreviousListing {
             return metEarly.remove(next - 1) == nil ? sets[next - 1] : nil
         }
         guard slowPath.insert(dimensions) else { return nil }
-        guard counts.contains(dimensions.count) else { return dimensions }
+        guard counts.contains(dimensions.count) else { return newSet(dimensions) }
         if index == nil {
             index = Dictionary(
                 sets.enumerated().map { ($0.element, $0.offset) },
                 uniquingKeysWith: { first, _ in first }
             )
         }
-        guard let position = index?[dimensions] else { return dimensions }
+        guard let position = index?[dimensions] else { return newSet(dimensions) }
         if position < next { return nil }
         metEarly.insert(position)
         return sets[position]

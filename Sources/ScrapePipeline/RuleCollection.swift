@@ -19,6 +19,8 @@ struct RuleCollection {
     /// Told when the store does not answer the rule whole, before anything is fetched: what was built from the
     /// store's last answer is let go of then, not held through the fetch.
     var willFetch: @Sendable () -> Void = {}
+    /// The collection's sets new to their rules, shared between rules (see ``DimensionSetInterner``).
+    var interner: DimensionSetInterner?
 
     func run() async -> RuleResult {
         var result = RuleResult()
@@ -30,7 +32,8 @@ struct RuleCollection {
                 cache: listMetricsCache,
                 cacheTTLSeconds: listMetricsCacheTTL,
                 now: scrapeTime,
-                previousListing: store.listedSets(rule: context.planned.id)
+                previousListing: store.listedSets(rule: context.planned.id),
+                interner: interner
             ).run()
         } catch {
             record(error, in: &result)
