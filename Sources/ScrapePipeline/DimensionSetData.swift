@@ -65,11 +65,15 @@ public struct DimensionSetData: Sendable, Equatable {
             tail = Array(values.dropFirst())
         }
 
+        /// The values, in order.
         public init(arrayLiteral values: Value...) { self.init(values) }
 
+        /// The position of the first value (0).
         public var startIndex: Int { 0 }
+        /// The number of values.
         public var endIndex: Int { head == nil ? 0 : 1 + tail.count }
 
+        /// The value at `position`.
         public subscript(position: Int) -> Value {
             if position == 0, let head { return head }
             return tail[position - 1]
