@@ -64,21 +64,37 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         if first { try await client.shutdown() }
     }
 
+    /// Sends `request` and reads the whole answer on the connection's event loop, so that the calling task is
+    /// resumed once, with the answer, instead of once for the head and again for each part of the body: profiled
+    /// with 10 GetMetricStatistics calls in flight, handing each answer over to the waiting task was the largest
+    /// cost of a call, and the time from one answer to the next call on its connection kept the bound below full.
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
-        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
-        if !request.body.isEmpty {
-            outgoing.body = .bytes(ByteBuffer(bytes: request.body))
-        }
         do {
-            let response = try await client.execute(outgoing, timeout: .nanoseconds(timeout.saturatingNanoseconds))
-            let body = try await response.body.collect(upTo: Self.maximumResponseBytes)
+            var headers = HTTPHeaders()
+            for (name, value) in request.headers { headers.add(name: name, value: value) }
+            let outgoing = try HTTPClient.Request(
+                url: request.url,
+                method: HTTPMethod(rawValue: request.method),
+                headers: headers,
+                body: request.body.isEmpty ? nil : .bytes(request.body)
+            )
+            let task = client.execute(
+                request: outgoing,
+                delegate: ResponseAccumulator(request: outgoing, maxBodySize: Self.maximumResponseBytes),
+                deadline: .now() + .nanoseconds(timeout.saturatingNanoseconds)
+            )
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
             return HTTPResponse(
                 status: Int(response.status.code),
                 headers: response.headers.map { ($0.name, $0.value) },
-                body: Array(buffer: body)
+                body: response.body.map { Array(buffer: $0) } ?? []
             )
+        } catch _ where Task.isCancelled {
+            throw CancellationError()
         } catch let error as HTTPClientError {
             throw HTTPTransportError(classifying: error)
         } catch let error as CancellationError {
